@@ -1,0 +1,22 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Customer Payment Follow-ups",
+    "summary": "Payment reminders (relances clients): follow-up levels, letters, "
+    "e-mails and a daily scheduled action",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/account-payment-followup/account_payment_followup",
+    "author": "Account Payment Followup Contributors",
+    "license": "AGPL-3",
+    "depends": ["account", "mail", "resource"],
+    "data": [
+        "security/followup_security.xml",
+        "security/ir.model.access.csv",
+        "data/followup_policy_data.xml",
+        "views/followup_policy_views.xml",
+        "views/account_payment_followup_menus.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+    "application": False,
+}

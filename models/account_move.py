@@ -1,0 +1,45 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    followup_line_id = fields.Many2one(
+        "followup.line",
+        string="Follow-up Level",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="Last follow-up level sent for this invoice.",
+    )
+    followup_date = fields.Date(
+        string="Latest Follow-up",
+        copy=False,
+        tracking=True,
+        help="Date the last reminder about this invoice was sent.",
+    )
+    followup_blocked = fields.Boolean(
+        string="Excluded from Follow-up",
+        compute="_compute_followup_blocked",
+        inverse="_inverse_followup_blocked",
+        store=True,
+        tracking=True,
+        help="In litigation: no reminder is sent for this invoice, which still counts "
+        "in the customer's amount due.",
+    )
+
+    # ------------------------------------------------------------------ COMPUTE
+    @api.depends("line_ids.blocked", "line_ids.account_type")
+    def _compute_followup_blocked(self):
+        for move in self:
+            receivables = move.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            )
+            move.followup_blocked = bool(receivables) and all(receivables.mapped("blocked"))
+
+    def _inverse_followup_blocked(self):
+        for move in self:
+            move.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            ).blocked = move.followup_blocked

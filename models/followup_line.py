@@ -1,0 +1,273 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import bisect
+import calendar
+import re
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Keys a level's message may use, with the description shown to the user.
+MESSAGE_PLACEHOLDERS = {
+    "partner_name": "Customer name",
+    "date": "Follow-up date",
+    "user_signature": "Signature of the user sending the reminder",
+    "company_name": "Company name",
+    "amount_due": "Total amount due, with currency",
+    "amount_overdue": "Overdue amount, with currency",
+    "level_name": "Name of the follow-up level",
+}
+
+# One %-directive: optional (key), flags, width, precision, conversion.
+_DIRECTIVE_RE = re.compile(
+    r"%(?:\((?P<key>[^)]*)\))?[#0 +\-]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?P<conv>[a-zA-Z%])?"
+)
+_CONVERSIONS = set("diouxXeEfFgGcrsa%")
+
+
+class FollowupLine(models.Model):
+    """A follow-up level: when it becomes due and what the customer receives."""
+
+    _name = "followup.line"
+    _description = "Payment Follow-up Level"
+    _order = "policy_id, delay, id"
+    _check_company_auto = True
+
+    policy_id = fields.Many2one(
+        "followup.policy",
+        string="Follow-up Policy",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        related="policy_id.company_id", store=True, index=True, precompute=True
+    )
+    name = fields.Char(required=True, translate=True)
+    delay = fields.Integer(
+        string="Due Days",
+        required=True,
+        help="Number of days after the due date (counted as the term type says) "
+        "from which this level is due.",
+    )
+    term_type = fields.Selection(
+        [
+            ("net_days", "Net Days"),
+            ("end_of_month", "End of Month"),
+            ("working_days", "Working Days"),
+        ],
+        required=True,
+        default="net_days",
+        help="Net Days: calendar days after the due date.\n"
+        "End of Month: days counted from the last day of the due date's month.\n"
+        "Working Days: working days of the company's working schedule after the "
+        "due date, public holidays excluded.",
+    )
+    description = fields.Text(
+        string="Message",
+        translate=True,
+        help="Text of the letter and e-mail. Placeholders: %(partner_name)s, "
+        "%(date)s, %(user_signature)s, %(company_name)s, %(amount_due)s, "
+        "%(amount_overdue)s, %(level_name)s",
+    )
+    send_email = fields.Boolean(string="Send an E-mail", default=True)
+    send_letter = fields.Boolean(string="Print a Letter", default=True)
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail Template",
+        domain=[("model", "=", "res.partner")],
+        ondelete="set null",
+    )
+    manual_action = fields.Boolean(
+        help="Schedule an activity (e.g. a phone call) when this level is reached."
+    )
+    manual_action_note = fields.Text(string="Action To Do", translate=True)
+    manual_action_responsible_id = fields.Many2one(
+        "res.users",
+        string="Assign To",
+        ondelete="set null",
+        help="Responsible of the activity; by default the customer's follow-up "
+        "responsible.",
+    )
+    color = fields.Integer(compute="_compute_level_number")
+    level_number = fields.Integer(
+        string="Reminder No.",
+        compute="_compute_level_number",
+        help="Position of the level in its policy: 1 for the first reminder.",
+    )
+
+    _sql_constraints = [
+        (
+            "delay_policy_uniq",
+            "unique(policy_id, delay)",
+            "Two levels of the same follow-up policy cannot have the same number "
+            "of due days.",
+        ),
+        (
+            "delay_positive",
+            "CHECK(delay >= 0)",
+            "The number of due days of a follow-up level cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ COMPUTE
+    @api.depends("policy_id.line_ids.delay")
+    def _compute_level_number(self):
+        for line in self:
+            siblings = line.policy_id.line_ids.sorted(lambda x: (x.delay, x.id))
+            ids = siblings.ids
+            number = ids.index(line.id) + 1 if line.id in ids else len(ids) + 1
+            line.level_number = number
+            line.color = number % 11 or 1
+
+    # ------------------------------------------------------------------ CONSTRAINS
+    @api.constrains("description")
+    def _check_description(self):
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for line in self:
+            for lang in langs:
+                text = line.with_context(lang=lang).description
+                error = self._message_error(text)
+                if error:
+                    raise ValidationError(
+                        self.env._(
+                            "The message of follow-up level “%(level)s” is invalid "
+                            "(%(lang)s): %(error)s\nValid placeholders: %(valid)s",
+                            level=line.name,
+                            lang=lang,
+                            error=error,
+                            valid=", ".join(f"%({key})s" for key in MESSAGE_PLACEHOLDERS),
+                        )
+                    )
+
+    @api.constrains("delay", "policy_id")
+    def _check_policy_delays(self):
+        # Covers what the SQL constraint cannot say nicely when levels are edited
+        # inline: the user gets the level names in the message.
+        for policy in self.policy_id:
+            seen = {}
+            for level in policy.line_ids:
+                if level.delay in seen:
+                    raise ValidationError(
+                        self.env._(
+                            "Levels “%(first)s” and “%(second)s” of policy “%(policy)s” "
+                            "both have %(delay)s due days: each level needs its own "
+                            "delay.",
+                            first=seen[level.delay].name,
+                            second=level.name,
+                            policy=policy.name,
+                            delay=level.delay,
+                        )
+                    )
+                seen[level.delay] = level
+
+    # ------------------------------------------------------------------ BUSINESS
+    def _get_next_level(self):
+        """The level after this one in its policy (empty for the last one)."""
+        self.ensure_one()
+        levels = self.policy_id.line_ids.sorted(lambda x: (x.delay, x.id))
+        index = levels.ids.index(self.id)
+        return levels[index + 1 : index + 2]
+
+    def _get_threshold_dates(self, due_dates):
+        """Map each due date to the first date this level is due for it.
+
+        :param due_dates: iterable of ``date``
+        :return: dict {due_date: threshold date}
+        """
+        self.ensure_one()
+        due_dates = set(due_dates)
+        if self.term_type == "net_days":
+            return {due: due + timedelta(days=self.delay) for due in due_dates}
+        if self.term_type == "end_of_month":
+            return {
+                due: due.replace(day=calendar.monthrange(due.year, due.month)[1])
+                + timedelta(days=self.delay)
+                for due in due_dates
+            }
+        return self._working_day_thresholds(due_dates)
+
+    def _working_day_thresholds(self, due_dates):
+        """Thresholds counted in working days of the company's working schedule.
+
+        One call to the resource calendar covers all due dates: working days of the
+        whole span are listed once, then each threshold is a bisection.
+        """
+        if not due_dates:
+            return {}
+        company = self.company_id or self.env.company
+        resource_calendar = company.resource_calendar_id
+        if not resource_calendar:
+            raise ValidationError(
+                self.env._(
+                    "Follow-up level “%(level)s” counts working days, but company "
+                    "%(company)s has no working schedule.",
+                    level=self.name,
+                    company=company.name,
+                )
+            )
+        start = min(due_dates) + timedelta(days=1)
+        # 7 calendar days hold at least 5 working days on usual schedules; add a
+        # margin for holidays, and widen the window if it still is not enough.
+        span = (max(due_dates) - start).days + self.delay * 7 // 5 + 31
+        while True:
+            work_days = resource_calendar._followup_working_days(
+                start, start + timedelta(days=span)
+            )
+            result = {}
+            for due in due_dates:
+                index = bisect.bisect_right(work_days, due) + self.delay - 1
+                if self.delay == 0:
+                    result[due] = due
+                elif index < len(work_days):
+                    result[due] = work_days[index]
+                else:
+                    break
+            else:
+                return result
+            if span > 3660 + self.delay * 7:
+                raise ValidationError(
+                    self.env._(
+                        "The working schedule %(calendar)s has no working day in the "
+                        "coming years: follow-up level “%(level)s” can never be due.",
+                        calendar=resource_calendar.name,
+                        level=self.name,
+                    )
+                )
+            span *= 2
+
+    @api.model
+    def _message_error(self, text):
+        """Return why ``text`` is not a valid message, or False when it is."""
+        if not text:
+            return False
+        for match in _DIRECTIVE_RE.finditer(text):
+            key, conv = match.group("key"), match.group("conv")
+            if match.group(0) == "%%":
+                continue
+            if conv not in _CONVERSIONS:
+                return self.env._(
+                    "“%(directive)s” is not a complete placeholder; write %%%% for a "
+                    "percent sign.",
+                    directive=match.group(0),
+                )
+            if key is None:
+                return self.env._(
+                    "“%(directive)s” has no name; use a named placeholder such as "
+                    "%%(partner_name)s.",
+                    directive=match.group(0),
+                )
+            if key not in MESSAGE_PLACEHOLDERS:
+                return self.env._("unknown placeholder “%%(%(key)s)s”", key=key)
+        try:
+            text % dict.fromkeys(MESSAGE_PLACEHOLDERS, "x")
+        except (ValueError, TypeError, KeyError) as error:
+            return str(error)
+        return False
+
+    def _render_message(self, values):
+        """The message in the current language, placeholders filled from ``values``."""
+        self.ensure_one()
+        values = {key: values.get(key, "") for key in MESSAGE_PLACEHOLDERS}
+        return (self.description or "") % values
+

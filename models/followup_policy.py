@@ -1,0 +1,75 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class FollowupPolicy(models.Model):
+    """A follow-up policy: the ordered levels of reminders a company sends.
+
+    Each company has at most one active *default* policy, used for every customer
+    that is not assigned another policy of the company.
+    """
+
+    _name = "followup.policy"
+    _description = "Payment Follow-up Policy"
+    _order = "company_id, is_default desc, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    active = fields.Boolean(default=True)
+    is_default = fields.Boolean(
+        string="Company Default",
+        default=True,
+        help="Policy applied to every customer of the company that has no policy of "
+        "its own. Only one active policy per company can be the default.",
+    )
+    line_ids = fields.One2many(
+        "followup.line", "policy_id", string="Follow-up Levels", copy=True
+    )
+    line_count = fields.Integer(string="Levels", compute="_compute_line_count")
+
+    # ------------------------------------------------------------------ COMPUTE
+    @api.depends("line_ids")
+    def _compute_line_count(self):
+        for policy in self:
+            policy.line_count = len(policy.line_ids)
+
+    # ------------------------------------------------------------------ CONSTRAINS
+    @api.constrains("is_default", "active", "company_id")
+    def _check_single_default(self):
+        companies = self.filtered(lambda p: p.is_default and p.active).company_id
+        if not companies:
+            return
+        groups = self._read_group(
+            [
+                ("company_id", "in", companies.ids),
+                ("is_default", "=", True),
+                ("active", "=", True),
+            ],
+            ["company_id"],
+            ["__count"],
+        )
+        clashing = [company.display_name for company, count in groups if count > 1]
+        if clashing:
+            raise ValidationError(
+                self.env._(
+                    "A company can have only one active default follow-up policy "
+                    "(%(companies)s). Untick “Company Default” on the other policy "
+                    "first.",
+                    companies=", ".join(clashing),
+                )
+            )
+
+    # ------------------------------------------------------------------ BUSINESS
+    @api.model
+    def _get_company_default(self, company):
+        """The active default policy of ``company`` (empty recordset if none)."""
+        return self.search(
+            [("company_id", "=", company.id), ("is_default", "=", True)], limit=1
+        )
