@@ -98,12 +98,6 @@ class FollowupLine(models.Model):
 
     _sql_constraints = [
         (
-            "delay_policy_uniq",
-            "unique(policy_id, delay)",
-            "Two levels of the same follow-up policy cannot have the same number "
-            "of due days.",
-        ),
-        (
             "delay_positive",
             "CHECK(delay >= 0)",
             "The number of due days of a follow-up level cannot be negative.",
@@ -142,8 +136,6 @@ class FollowupLine(models.Model):
 
     @api.constrains("delay", "policy_id")
     def _check_policy_delays(self):
-        # Covers what the SQL constraint cannot say nicely when levels are edited
-        # inline: the user gets the level names in the message.
         for policy in self.policy_id:
             seen = {}
             for level in policy.line_ids:

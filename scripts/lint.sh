@@ -4,7 +4,8 @@
 # oca-checks-po, prettier for XML). Exits non-zero when any hook fails.
 #   scripts/lint.sh          check only (what make lint and CI run)
 #   scripts/lint.sh --fix    first apply ruff's fixes, ruff format and prettier --write
-# Needs .venv (make bootstrap) and npm for prettier; writes only to ignored
+# Needs .venv (make bootstrap), and node + npm for prettier (without them the
+# prettier hook is skipped with a warning). Writes only to ignored
 # paths (.venv/, node_modules/, .ruff_cache/) apart from npm's own cache.
 set -euo pipefail
 
@@ -22,7 +23,7 @@ FIX=0
 case "${1:-}" in
     "") ;;
     --fix) FIX=1 ;;
-    -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (try --help)" ;;
 esac
 
@@ -33,17 +34,29 @@ git rev-parse --is-inside-work-tree >/dev/null 2>&1 \
     || die "$ROOT is not a git work tree: pre-commit lints the files git tracks"
 
 # ------------------------------------------------ node tools (prettier + plugin-xml)
-if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
-    LOCK_SHA="$(sha256sum package-lock.json | cut -d' ' -f1)"
-    STAMP=node_modules/.lint-package-lock.sha256
-    if [ ! -x node_modules/.bin/prettier ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$LOCK_SHA" ]; then
+# node_modules is (re)installed by npm ci when missing or not made from the
+# current package-lock.json (a stamp holds the lock file's hash).
+NO_PRETTIER=""
+LOCK_SHA="$(sha256sum package-lock.json | cut -d' ' -f1)"
+STAMP=node_modules/.lint-package-lock.sha256
+if ! command -v node >/dev/null 2>&1; then
+    NO_PRETTIER="node is NOT FOUND"
+elif [ ! -x node_modules/.bin/prettier ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$LOCK_SHA" ]; then
+    if command -v npm >/dev/null 2>&1; then
         say "installing prettier and @prettier/plugin-xml from package-lock.json (npm ci)"
         npm ci --no-audit --no-fund
         echo "$LOCK_SHA" >"$STAMP"
+    else
+        NO_PRETTIER="npm is NOT FOUND (node_modules is missing or stale)"
     fi
-else
-    warn "npm/node NOT FOUND: the prettier hook (XML formatting) is SKIPPED."
+fi
+prettier_warning() {
+    [ -z "$NO_PRETTIER" ] && return 0
+    warn "$NO_PRETTIER: the prettier hook (XML formatting) is SKIPPED."
     warn "Install Node.js >= 18 with npm (Debian: apt-get install nodejs npm) to lint XML."
+}
+if [ -n "$NO_PRETTIER" ]; then
+    prettier_warning
     export SKIP="${SKIP:+$SKIP,}prettier"
 fi
 
@@ -71,4 +84,8 @@ if [ "$FIX" = 1 ]; then
 fi
 
 say "pre-commit run --all-files"
-exec pre-commit run --all-files --show-diff-on-failure --color "${PRE_COMMIT_COLOR:-auto}"
+rc=0
+pre-commit run --all-files --show-diff-on-failure --color "${PRE_COMMIT_COLOR:-auto}" || rc=$?
+prettier_warning  # again, after pre-commit's output
+if [ "$rc" = 0 ]; then say "all hooks passed"; else say "FAILED (exit $rc)"; fi
+exit "$rc"

@@ -1,0 +1,83 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command, fields
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class FollowupCommon(AccountTestInvoicingCommon):
+    """Companies, users, customers, invoices and payments for follow-up tests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True)
+        )
+        cls.company = cls.env.company
+        cls.policy = cls.env["followup.policy"]._get_company_default(cls.company)
+        cls.levels = cls.policy.line_ids.sorted("delay")
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Professionnel France", "email": "compta@profr.example", "ref": "PROFR"}
+        )
+        cls.user_invoice = new_test_user(
+            cls.env,
+            login="fu_invoicing",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.user_manager = new_test_user(
+            cls.env,
+            login="fu_manager",
+            groups="account.group_account_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    @classmethod
+    def _create_invoice(
+        cls,
+        partner=None,
+        amount=100.0,
+        invoice_date="2026-01-01",
+        due_date=None,
+        move_type="out_invoice",
+        currency=None,
+        company=None,
+        post=True,
+    ):
+        """A posted customer invoice (or refund) of ``amount``, without taxes."""
+        company = company or cls.company
+        invoice_date = fields.Date.to_date(invoice_date)
+        move = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": (partner or cls.customer).id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": fields.Date.to_date(due_date or invoice_date),
+                    "currency_id": (currency or company.currency_id).id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Services", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, amount, date="2026-01-15"):
+        """Register a payment of ``amount`` (in the invoice's currency) on ``invoice``."""
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": amount, "payment_date": fields.Date.to_date(date)})
+            ._create_payments()
+        )

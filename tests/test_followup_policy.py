@@ -1,0 +1,227 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+import psycopg2
+
+from odoo import Command
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import FollowupCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupPolicy(FollowupCommon):
+    # ------------------------------------------------------------------ default data
+    def test_default_policy_and_levels(self):
+        self.assertEqual(self.policy.name, "Default follow-up")
+        self.assertTrue(self.policy.is_default)
+        self.assertRecordValues(
+            self.levels,
+            [
+                {"name": "Level 0: 15 days net", "delay": 15, "term_type": "net_days", "level_number": 1},
+                {"name": "Level 1: 30 days net", "delay": 30, "term_type": "net_days", "level_number": 2},
+                {"name": "Level 2: 45 days net", "delay": 45, "term_type": "net_days", "level_number": 3},
+                {"name": "Level 3: Litigation", "delay": 60, "term_type": "net_days", "level_number": 4},
+            ],
+        )
+        for level in self.levels:
+            self.assertIn("%(company_name)s", level.description)
+            self.assertFalse(level._message_error(level.description))
+        self.assertTrue(self.levels[-1].manual_action)
+
+    def test_default_data_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["account_payment_followup"], ["fr_FR"])
+        policy_fr = self.policy.with_context(lang="fr_FR")
+        self.assertEqual(policy_fr.name, "Suivi par défaut")
+        self.assertEqual(
+            policy_fr.line_ids.sorted("delay").mapped("name"),
+            [
+                "Niveau 0 : 15 jours net",
+                "Niveau 1 : 30 jours net",
+                "Niveau 2 : 45 jours net",
+                "Niveau 3 : Contentieux",
+            ],
+        )
+        text_fr = policy_fr.line_ids.sorted("delay")[0].description
+        self.assertIn("Madame, Monsieur", text_fr)
+        self.assertIn("%(user_signature)s", text_fr)
+
+    def test_new_company_gets_default_policy(self):
+        company = self.env["res.company"].create({"name": "Filiale Lyon"})
+        policy = self.env["followup.policy"]._get_company_default(company)
+        self.assertEqual(policy.company_id, company)
+        self.assertEqual(policy.line_ids.mapped("delay"), [15, 30, 45, 60])
+        self.assertEqual(policy.line_ids.company_id, company)
+        # the original policy is untouched
+        self.assertEqual(self.policy.company_id, self.company)
+
+    # ------------------------------------------------------------------ validation
+    def test_message_unknown_key_refused_at_save(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.levels[0].description = "Dear %(partner)s, please pay."
+        message = str(caught.exception)
+        self.assertIn("%(partner)s", message)
+        for key in ("partner_name", "date", "user_signature", "company_name"):
+            self.assertIn(f"%({key})s", message)
+
+    def test_message_malformed_refused(self):
+        for text in (
+            "Dear %(partner_name, please pay",
+            "We ask 5% of interest",
+            "Dear %s, please pay",
+            "Amount %(amount_due)",
+        ):
+            with self.subTest(text=text), self.assertRaises(ValidationError):
+                self.levels[0].description = text
+
+    def test_message_valid_accepted_and_rendered(self):
+        level = self.levels[0]
+        level.description = "Dear %(partner_name)s, on %(date)s we ask 5%% — %(company_name)s"
+        self.assertEqual(
+            level._render_message(
+                {"partner_name": "ACME", "date": "01/02/2026", "company_name": "Durand"}
+            ),
+            "Dear ACME, on 01/02/2026 we ask 5% — Durand",
+        )
+
+    def test_message_checked_in_every_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        with self.assertRaises(ValidationError) as caught:
+            self.levels[0].with_context(lang="fr_FR").description = "Bonjour %(client)s"
+        self.assertIn("fr_FR", str(caught.exception))
+
+    def test_unique_delay_per_policy(self):
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.env["followup.line"].create(
+                {"policy_id": self.policy.id, "name": "Again 30", "delay": 30}
+            )
+        # the same delay in another policy is fine
+        other = self.env["followup.policy"].create({"name": "Strict", "is_default": False})
+        self.env["followup.line"].create({"policy_id": other.id, "name": "Thirty", "delay": 30})
+
+    @mute_logger("odoo.sql_db")
+    def test_negative_delay_refused(self):
+        with self.assertRaises(psycopg2.errors.CheckViolation), self.cr.savepoint():
+            self.env["followup.line"].create(
+                {"policy_id": self.policy.id, "name": "Before", "delay": -5}
+            )
+
+    def test_levels_ordered_by_delay(self):
+        with Form(self.policy) as form:
+            with form.line_ids.new() as line:
+                line.name = "Level 0b: 20 days"
+                line.delay = 20
+        self.assertEqual(self.policy.line_ids.mapped("delay"), [15, 20, 30, 45, 60])
+        self.assertEqual(self.policy.line_ids[1].level_number, 2)
+        self.assertEqual(self.levels[0]._get_next_level().delay, 20)
+        self.assertFalse(self.levels[-1]._get_next_level())
+
+    def test_single_default_policy_per_company(self):
+        with self.assertRaises(ValidationError):
+            self.env["followup.policy"].create({"name": "Second default", "is_default": True})
+        # a non-default policy, or an archived default, is allowed
+        other = self.env["followup.policy"].create({"name": "VIP", "is_default": False})
+        self.policy.active = False
+        other.is_default = True
+        self.assertEqual(self.env["followup.policy"]._get_company_default(self.company), other)
+
+    # ------------------------------------------------------------------ term types
+    def _level(self, delay, term_type):
+        return self.env["followup.line"].new(
+            {"policy_id": self.policy.id, "name": "t", "delay": delay, "term_type": term_type}
+        )
+
+    def test_threshold_net_days(self):
+        level = self._level(15, "net_days")
+        self.assertEqual(
+            level._get_threshold_dates([date(2026, 1, 20), date(2026, 2, 20)]),
+            {date(2026, 1, 20): date(2026, 2, 4), date(2026, 2, 20): date(2026, 3, 7)},
+        )
+
+    def test_threshold_end_of_month(self):
+        level = self._level(15, "end_of_month")
+        self.assertEqual(
+            level._get_threshold_dates([date(2026, 1, 20), date(2026, 1, 31)]),
+            {date(2026, 1, 20): date(2026, 2, 15), date(2026, 1, 31): date(2026, 2, 15)},
+        )
+        # February of a leap year ends on the 29th
+        self.assertEqual(
+            self._level(0, "end_of_month")._get_threshold_dates([date(2028, 2, 3)]),
+            {date(2028, 2, 3): date(2028, 2, 29)},
+        )
+        self.assertEqual(
+            self._level(30, "end_of_month")._get_threshold_dates([date(2026, 12, 5)]),
+            {date(2026, 12, 5): date(2027, 1, 30)},
+        )
+
+    def test_threshold_working_days_weekend_and_holiday(self):
+        calendar = self.company.resource_calendar_id
+        calendar.tz = "Europe/Paris"
+        due = date(2026, 4, 30)  # a Thursday; Friday 1 May 2026 is Labour Day
+        level_1, level_3 = self._level(1, "working_days"), self._level(3, "working_days")
+        # without the holiday: Friday, then across the week-end
+        self.assertEqual(level_1._get_threshold_dates([due]), {due: date(2026, 5, 1)})
+        self.assertEqual(level_3._get_threshold_dates([due]), {due: date(2026, 5, 5)})
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Fête du Travail",
+                "calendar_id": calendar.id,
+                "date_from": "2026-04-30 22:00:00",
+                "date_to": "2026-05-01 21:59:59",
+            }
+        )
+        # 1 May is skipped, then the week-end: Monday 4 May
+        self.assertEqual(level_1._get_threshold_dates([due]), {due: date(2026, 5, 4)})
+        self.assertEqual(level_3._get_threshold_dates([due]), {due: date(2026, 5, 6)})
+        # due on a Saturday: the first working day after it is Monday
+        self.assertEqual(
+            level_1._get_threshold_dates([date(2026, 5, 9)]), {date(2026, 5, 9): date(2026, 5, 11)}
+        )
+        # a long delay spanning months, many due dates at once
+        dues = [date(2026, 1, 5), date(2026, 3, 31), date(2026, 12, 24)]
+        result = self._level(20, "working_days")._get_threshold_dates(dues)
+        self.assertEqual(result[date(2026, 1, 5)], date(2026, 2, 2))
+        self.assertEqual(result[date(2026, 3, 31)], date(2026, 4, 28))
+        self.assertEqual(result[date(2026, 12, 24)], date(2027, 1, 21))
+
+    # ------------------------------------------------------------------ security
+    def test_access_rights(self):
+        policy_as_invoicing = self.policy.with_user(self.user_invoice)
+        self.assertEqual(policy_as_invoicing.name, "Default follow-up")
+        self.assertEqual(len(policy_as_invoicing.line_ids), 4)
+        with self.assertRaises(AccessError):
+            policy_as_invoicing.name = "Mine"
+        with self.assertRaises(AccessError):
+            self.levels[0].with_user(self.user_invoice).delay = 10
+        with self.assertRaises(AccessError):
+            self.env["followup.line"].with_user(self.user_invoice).create(
+                {"policy_id": self.policy.id, "name": "X", "delay": 90}
+            )
+        self.levels[0].with_user(self.user_manager).delay = 10
+        self.assertEqual(self.levels[0].delay, 10)
+        plain_user = new_test_user(self.env, login="fu_plain", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.policy.with_user(plain_user).read(["name"])
+
+    def test_multi_company_isolation(self):
+        other_company = self.setup_other_company(name="Other Co")["company"]
+        other_policy = self.env["followup.policy"]._get_company_default(other_company)
+        self.assertTrue(other_policy)
+        Policy = self.env["followup.policy"].with_user(self.user_manager)
+        self.assertEqual(Policy.search([]), self.policy)
+        self.assertFalse(
+            self.env["followup.line"].with_user(self.user_manager).search(
+                [("company_id", "=", other_company.id)]
+            )
+        )
+        with self.assertRaises(AccessError):
+            other_policy.with_user(self.user_manager).read(["name"])
+        # a user of both companies sees both
+        self.user_manager.company_ids = [Command.link(other_company.id)]
+        self.assertEqual(
+            Policy.with_context(allowed_company_ids=[self.company.id, other_company.id]).search([]),
+            self.policy | other_policy,
+        )
