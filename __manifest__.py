@@ -14,6 +14,8 @@
         "security/ir.model.access.csv",
         "data/followup_policy_data.xml",
         "views/followup_policy_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
         "views/account_payment_followup_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -4,3 +4,5 @@ from . import res_company
 from . import resource_calendar
 from . import account_move_line
 from . import account_move
+from . import followup_engine
+from . import res_partner

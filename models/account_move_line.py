@@ -11,3 +11,4 @@ class AccountMoveLine(models.Model):
         help="In litigation: this item is left out of payment follow-ups (it still "
         "counts in the amount due).",
     )
+

@@ -1,1 +1,2 @@
+from . import test_followup_engine
 from . import test_followup_policy

@@ -1,0 +1,291 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The follow-up engine: open receivable items → level reached → what is due.
+
+Everything the user sees (partner fields and filters, Send Reminders wizard,
+letters, scheduled action) reads the rows computed here. The computation is
+set-based: one SQL query per company and date, whatever the number of customers.
+
+For each open item (posted receivable line, not fully reconciled) the query
+finds, independently of the follow-up date:
+
+* ``cur_line``: the level last sent for its invoice (``account.move.followup_line_id``);
+* ``next_line``: the following level of the customer's policy, i.e. the level with
+  the smallest delay above the current one (levels are never skipped);
+* ``next_date``: the first date ``next_line`` is due: the later of the level's
+  threshold for the item's due date (net days, end of month, working days) and,
+  after a first reminder, the previous reminder date plus the gap between the two
+  levels' delays.
+
+On date D an item is *due* for ``next_line`` when ``next_date <= D``. Credits
+(negative residuals) and items in litigation never get a level.
+"""
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class FollowupEngine(models.AbstractModel):
+    _name = "followup.engine"
+    _description = "Payment Follow-up Engine"
+
+    # ------------------------------------------------------------------ public API
+    @api.model
+    def _get_partner_states(self, company, date, partner_ids=None):
+        """Follow-up state of customers of ``company`` on ``date``.
+
+        :param partner_ids: commercial partner ids to restrict to (None: all)
+        :return: dict {commercial partner id: dict of state values}; partners with
+            no open item are absent.
+        """
+        query = SQL(
+            """
+            SELECT partner_id,
+                   SUM(amount_residual) AS amount_due,
+                   COALESCE(SUM(amount_residual) FILTER (
+                       WHERE NOT blocked AND (due_date < %(date)s OR amount_residual < 0)
+                   ), 0) AS amount_overdue,
+                   (ARRAY_AGG(cur_line ORDER BY cur_delay DESC) FILTER (
+                       WHERE cur_line IS NOT NULL AND amount_residual > 0 AND NOT blocked
+                   ))[1] AS max_line,
+                   MAX(followup_date) FILTER (WHERE amount_residual > 0) AS followup_date,
+                   (ARRAY_AGG(next_line ORDER BY next_delay DESC) FILTER (
+                       WHERE next_date <= %(date)s
+                   ))[1] AS next_line_due,
+                   MIN(next_date) AS next_date,
+                   COUNT(*) FILTER (WHERE amount_residual > 0) AS open_count,
+                   COUNT(*) FILTER (WHERE next_date <= %(date)s) AS due_count
+              FROM (%(items)s) AS item
+          GROUP BY partner_id
+            """,
+            date=date,
+            items=self._items_query(company, date, partner_ids),
+        )
+        self.env.cr.execute(query)
+        states = {}
+        for row in self.env.cr.dictfetchall():
+            row["status"] = (
+                "action"
+                if row["next_line_due"]
+                else ("overdue" if row["amount_overdue"] > 0 else "ok")
+            )
+            states[row.pop("partner_id")] = row
+        return states
+
+    @api.model
+    def _search_partner_ids(self, company, date, having):
+        """Commercial partner ids whose aggregated state matches ``having`` (SQL
+        over the aggregates: ``due_count``, ``amount_overdue``, ``next_line_due``,
+        ``max_line``)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id FROM (
+                    SELECT partner_id,
+                           COUNT(*) FILTER (WHERE next_date <= %(date)s) AS due_count,
+                           COALESCE(SUM(amount_residual) FILTER (
+                               WHERE NOT blocked
+                                 AND (due_date < %(date)s OR amount_residual < 0)
+                           ), 0) AS amount_overdue,
+                           (ARRAY_AGG(next_line ORDER BY next_delay DESC) FILTER (
+                               WHERE next_date <= %(date)s
+                           ))[1] AS next_line_due,
+                           (ARRAY_AGG(cur_line ORDER BY cur_delay DESC) FILTER (
+                               WHERE cur_line IS NOT NULL AND amount_residual > 0
+                                 AND NOT blocked
+                           ))[1] AS max_line
+                      FROM (%(items)s) AS item
+                  GROUP BY partner_id
+                ) AS state
+                WHERE %(having)s
+                """,
+                date=date,
+                items=self._items_query(company, date),
+                having=having,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _get_items(self, company, date, partner_ids):
+        """Open items of the given commercial partners, with their level data.
+
+        :return: list of dicts (aml_id, partner_id, move_id, due_date, residuals,
+            currency, blocked, cur_line, next_line, next_date, is_due), ordered by
+            partner, due date and move.
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT item.*, COALESCE(item.next_date <= %s, FALSE) AS is_due "
+                "FROM (%s) AS item ORDER BY partner_id, due_date, move_id, aml_id",
+                date,
+                self._items_query(company, date, partner_ids),
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    @api.model
+    def _get_last_move_dates(self, company, partner_ids=None):
+        """Date of the last receivable movement (reconciled or not) per partner."""
+        domain = [
+            ("company_id", "=", company.id),
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+        ]
+        if partner_ids is not None:
+            domain.append(("partner_id.commercial_partner_id", "in", list(partner_ids)))
+        groups = self.env["account.move.line"]._read_group(
+            domain, ["partner_id"], ["date:max"]
+        )
+        result = {}
+        for partner, last_date in groups:
+            commercial_id = partner.commercial_partner_id.id
+            if last_date and (commercial_id not in result or result[commercial_id] < last_date):
+                result[commercial_id] = last_date
+        return result
+
+    # ------------------------------------------------------------------ the query
+    @api.model
+    def _items_query(self, company, date, partner_ids=None):
+        """SQL of the open items of ``company`` on ``date`` with their levels."""
+        self.env.flush_all()
+        policies = self.env["followup.policy"].search([("company_id", "=", company.id)])
+        default_policy = policies.filtered("is_default")[:1]
+        partner_filter = SQL()
+        if partner_ids is not None:
+            partner_filter = SQL(
+                "AND partner.commercial_partner_id = ANY(%s)", list(partner_ids) or [0]
+            )
+        return SQL(
+            """
+            WITH level AS (
+                SELECT id, policy_id, delay, term_type
+                  FROM followup_line
+                 WHERE policy_id = ANY(%(policy_ids)s)
+            ),
+            working_threshold AS (%(working_thresholds)s),
+            item AS (
+                SELECT aml.id AS aml_id,
+                       partner.commercial_partner_id AS partner_id,
+                       aml.move_id,
+                       COALESCE(aml.date_maturity, move.invoice_date_due, aml.date)
+                           AS due_date,
+                       aml.date,
+                       aml.amount_residual,
+                       aml.amount_residual_currency,
+                       aml.currency_id,
+                       COALESCE(aml.blocked, FALSE) AS blocked,
+                       move.followup_line_id AS cur_line,
+                       cur.delay AS cur_delay,
+                       move.followup_date,
+                       CASE WHEN (commercial.followup_policy_id->>%(company_key)s)::int
+                                 = ANY(%(policy_ids)s)
+                            THEN (commercial.followup_policy_id->>%(company_key)s)::int
+                            ELSE %(default_policy)s
+                       END AS policy_id
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN account_move move ON move.id = aml.move_id
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                  JOIN res_partner commercial
+                    ON commercial.id = partner.commercial_partner_id
+             LEFT JOIN followup_line cur ON cur.id = move.followup_line_id
+                 WHERE aml.company_id = %(company_id)s
+                   AND account.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE
+                   AND aml.amount_residual != 0
+                   AND aml.date <= %(date)s
+                   %(partner_filter)s
+            )
+            SELECT item.*,
+                   nxt.id AS next_line,
+                   nxt.delay AS next_delay,
+                   GREATEST(
+                       CASE nxt.term_type
+                           WHEN 'net_days' THEN item.due_date + nxt.delay
+                           WHEN 'end_of_month' THEN (
+                               date_trunc('month', item.due_date)
+                               + interval '1 month - 1 day'
+                           )::date + nxt.delay
+                           ELSE working_threshold.threshold
+                       END,
+                       CASE WHEN item.cur_line IS NOT NULL
+                            THEN item.followup_date + (nxt.delay - item.cur_delay)
+                       END
+                   ) AS next_date
+              FROM item
+         LEFT JOIN LATERAL (
+                   SELECT level.id, level.delay, level.term_type
+                     FROM level
+                    WHERE level.policy_id = item.policy_id
+                      AND level.delay > COALESCE(item.cur_delay, -1)
+                 ORDER BY level.delay
+                    LIMIT 1
+              ) AS nxt ON item.amount_residual > 0 AND NOT item.blocked
+         LEFT JOIN working_threshold
+                ON working_threshold.line_id = nxt.id
+               AND working_threshold.due_date = item.due_date
+            """,
+            policy_ids=policies.ids or [0],
+            company_key=str(company.id),
+            default_policy=default_policy.id or None,
+            company_id=company.id,
+            date=date,
+            partner_filter=partner_filter,
+            working_thresholds=self._working_thresholds_sql(company, policies),
+        )
+
+    @api.model
+    def _working_thresholds_sql(self, company, policies):
+        """A (line_id, due_date, threshold) relation for working-day levels.
+
+        Thresholds in working days need the company's calendar (public holidays
+        included), which SQL does not know: they are computed in Python once per
+        distinct due date, then joined.
+        """
+        levels = policies.line_ids.filtered(lambda line: line.term_type == "working_days")
+        empty = SQL(
+            "SELECT NULL::int AS line_id, NULL::date AS due_date, NULL::date AS threshold"
+            " WHERE FALSE"
+        )
+        if not levels:
+            return empty
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT COALESCE(aml.date_maturity, move.invoice_date_due, aml.date)
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN account_move move ON move.id = aml.move_id
+                 WHERE aml.company_id = %s
+                   AND account.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE
+                   AND aml.amount_residual > 0
+                """,
+                company.id,
+            )
+        )
+        due_dates = [row[0] for row in self.env.cr.fetchall()]
+        if not due_dates:
+            return empty
+        line_ids, dues, thresholds = [], [], []
+        for level in levels:
+            for due, threshold in level._get_threshold_dates(due_dates).items():
+                line_ids.append(level.id)
+                dues.append(due)
+                thresholds.append(threshold)
+        return SQL(
+            "SELECT * FROM unnest(%s::int[], %s::date[], %s::date[])"
+            " AS t(line_id, due_date, threshold)",
+            line_ids,
+            dues,
+            thresholds,
+        )
+
+    # ------------------------------------------------------------------ helpers
+    @api.model
+    def _get_date(self):
+        """The follow-up date: context key ``followup_date``, else today."""
+        value = self.env.context.get("followup_date")
+        return fields.Date.to_date(value) if value else fields.Date.context_today(self)
