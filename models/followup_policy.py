@@ -30,9 +30,9 @@ class FollowupPolicy(models.Model):
         "its own. Only one active policy per company can be the default.",
     )
     line_ids = fields.One2many(
-        "followup.line", "policy_id", string="Follow-up Levels", copy=True
+        "followup.line", "policy_id", string="Levels", copy=True
     )
-    line_count = fields.Integer(string="Levels", compute="_compute_line_count")
+    line_count = fields.Integer(string="Number of Levels", compute="_compute_line_count")
 
     # ------------------------------------------------------------------ COMPUTE
     @api.depends("line_ids")

@@ -1,2 +1,3 @@
+from . import test_demo_generator
 from . import test_followup_engine
 from . import test_followup_policy

@@ -34,20 +34,27 @@ class TestFollowupPolicy(FollowupCommon):
     def test_default_data_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["account_payment_followup"], ["fr_FR"])
-        policy_fr = self.policy.with_context(lang="fr_FR")
-        self.assertEqual(policy_fr.name, "Suivi par défaut")
-        self.assertEqual(
-            policy_fr.line_ids.sorted("delay").mapped("name"),
-            [
-                "Niveau 0 : 15 jours net",
-                "Niveau 1 : 30 jours net",
-                "Niveau 2 : 45 jours net",
-                "Niveau 3 : Contentieux",
-            ],
-        )
-        text_fr = policy_fr.line_ids.sorted("delay")[0].description
-        self.assertIn("Madame, Monsieur", text_fr)
-        self.assertIn("%(user_signature)s", text_fr)
+        self.env.invalidate_all()
+        data_policy = self.env.ref("account_payment_followup.followup_policy_default").sudo()
+        # a company created now gets a copy with both languages
+        new_company = self.env["res.company"].create({"name": "Filiale Nantes"})
+        copied_policy = self.env["followup.policy"]._get_company_default(new_company)
+        for policy in data_policy | copied_policy:
+            policy_fr = policy.with_context(lang="fr_FR")
+            self.assertEqual(policy_fr.name, "Suivi par défaut")
+            self.assertEqual(
+                policy_fr.line_ids.sorted("delay").mapped("name"),
+                [
+                    "Niveau 0 : 15 jours net",
+                    "Niveau 1 : 30 jours net",
+                    "Niveau 2 : 45 jours net",
+                    "Niveau 3 : Contentieux",
+                ],
+            )
+            text_fr = policy_fr.line_ids.sorted("delay")[0].description
+            self.assertIn("Madame, Monsieur", text_fr)
+            self.assertIn("%(user_signature)s", text_fr)
+            self.assertEqual(policy.with_context(lang="en_US").name, "Default follow-up")
 
     def test_new_company_gets_default_policy(self):
         company = self.env["res.company"].create({"name": "Filiale Lyon"})
