@@ -6,3 +6,4 @@ from . import account_move_line
 from . import account_move
 from . import followup_engine
 from . import res_partner
+from . import res_config_settings

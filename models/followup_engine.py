@@ -167,6 +167,7 @@ class FollowupEngine(models.AbstractModel):
                 SELECT aml.id AS aml_id,
                        partner.commercial_partner_id AS partner_id,
                        aml.move_id,
+                       move.name AS move_name,
                        COALESCE(aml.date_maturity, move.invoice_date_due, aml.date)
                            AS due_date,
                        aml.date,

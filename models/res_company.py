@@ -8,6 +8,14 @@ class ResCompany(models.Model):
     followup_policy_ids = fields.One2many(
         "followup.policy", "company_id", string="Follow-up Policies"
     )
+    followup_legal_notice = fields.Text(
+        string="Late Payment Notice",
+        translate=True,
+        help="Legal mentions printed at the bottom of payment reminders. Leave empty "
+        "for the French default (late-payment penalties and the EUR 40 fixed "
+        "recovery indemnity of articles L. 441-10 and D. 441-5 of the Code de "
+        "commerce).",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -31,3 +39,17 @@ class ResCompany(models.Model):
         }
         for company in self.filtered(lambda c: c.id not in have_policy):
             template.sudo().copy({"company_id": company.id, "is_default": True})
+
+    def _get_followup_legal_notice(self):
+        """The late-payment notice of the letters, in the context's language."""
+        self.ensure_one()
+        return self.followup_legal_notice or self.env._(
+            "In case of late payment, in accordance with article L. 441-10 of the French "
+            "Commercial Code, late-payment penalties are due by operation of law, "
+            "without any reminder being necessary, at the rate applied by the European "
+            "Central Bank to its most recent refinancing operation plus 10 percentage "
+            "points, together with a fixed indemnity of EUR 40 for recovery costs "
+            "(article D. 441-5 of the French Commercial Code). Where the recovery "
+            "costs incurred exceed this amount, additional compensation may be claimed "
+            "on presentation of supporting documents."
+        )

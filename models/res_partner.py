@@ -1,7 +1,23 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import (
+    SQL,
+    config,
+    email_normalize,
+    format_date,
+    formatLang,
+    html2plaintext,
+    pdf,
+    plaintext2html,
+)
+
+_logger = logging.getLogger(__name__)
 
 FOLLOWUP_STATUS = [
     ("action", "Needs action"),
@@ -185,4 +201,376 @@ class ResPartner(models.Model):
             raise UserError(self.env._("Unsupported search on the overdue amount."))
         return self._search_state(
             SQL("amount_overdue %s %s", SQL(operators[operator]), value or 0.0)
+        )
+
+    # ------------------------------------------------------------------ ACTIONS
+    def action_open_followup_send(self):
+        """Open Send Reminders for the selected customers."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_payment_followup.followup_send_action"
+        )
+        action["context"] = {
+            "active_model": "res.partner",
+            "active_ids": self.commercial_partner_id.ids,
+        }
+        return action
+
+    # ------------------------------------------------------------------ SENDING PATH
+    # The wizard, the partner button and the scheduled action all go through these
+    # methods: collect what is due, render the letters in one report call, e-mail
+    # and/or log them, then mark the items as sent at their level on that date.
+
+    def _followup_collect(self, company, date, excluded_aml_ids=(), due_limit=None):
+        """What goes into each customer's reminder.
+
+        :return: dict {commercial partner id: {"items": listed items (due or
+            overdue, and credits), "due": items whose next level is due,
+            "level": level of the letter (highest level due)}}
+        """
+        engine = self.env["followup.engine"]
+        partners = self.commercial_partner_id
+        items = engine._get_items(company, date, partners.ids)
+        excluded = set(excluded_aml_ids)
+        due_limit = due_limit or date
+        result = {pid: {"items": [], "due": []} for pid in partners.ids}
+        for item in items:
+            if item["blocked"] or item["aml_id"] in excluded:
+                continue
+            if item["amount_residual"] > 0 and item["due_date"] > due_limit:
+                continue
+            result[item["partner_id"]]["items"].append(item)
+            if item["is_due"]:
+                result[item["partner_id"]]["due"].append(item)
+        levels = self.env["followup.line"].browse(
+            {item["next_line"] for item in items if item["next_line"]}
+            | {item["cur_line"] for item in items if item["cur_line"]}
+        )
+        delays = {level.id: level.delay for level in levels}
+        for entry in result.values():
+            due_levels = [item["next_line"] for item in entry["due"]]
+            reached = [item["cur_line"] for item in entry["items"] if item["cur_line"]]
+            best = max(due_levels or reached or [0], key=lambda lid: delays.get(lid, -1))
+            entry["level"] = levels.browse(best) if best else levels.browse()
+        return result
+
+    def _followup_letter_values(self, company, date, excluded_aml_ids=(), due_limit=None):
+        """Values of the letter of each customer (see the QWeb letter)."""
+        collected = self._followup_collect(company, date, excluded_aml_ids, due_limit)
+        default_level = self.env["followup.policy"]._get_company_default(company).line_ids[:1]
+        amls = self.env["account.move.line"].browse(
+            [item["aml_id"] for entry in collected.values() for item in entry["items"]]
+        )
+        amls.fetch(["move_id", "move_name", "date", "amount_currency", "currency_id"])
+        amls.move_id.fetch(["invoice_date", "name"])
+        banks = company.partner_id.bank_ids[:1]
+        signature = self.env.user.signature and html2plaintext(self.env.user.signature)
+        letters = {}
+        for partner in self.commercial_partner_id:
+            entry = collected[partner.id]
+            lang = partner.lang or company.partner_id.lang or "en_US"
+            env = self.with_context(lang=lang).env
+            level = (entry["level"] or default_level).with_context(lang=lang)
+            blocks = {}
+            for item in entry["items"]:
+                aml = amls.browse(item["aml_id"])
+                currency = aml.currency_id
+                block = blocks.setdefault(currency, {"lines": [], "total": 0.0})
+                block["total"] += item["amount_residual_currency"]
+                block["lines"].append(
+                    {
+                        "name": aml.move_id.name or aml.move_name,
+                        "date": format_date(env, aml.move_id.invoice_date or aml.date, lang),
+                        "amount": formatLang(env, aml.amount_currency, currency_obj=currency),
+                        "due_date": format_date(env, item["due_date"], lang),
+                        "residual": formatLang(
+                            env, item["amount_residual_currency"], currency_obj=currency
+                        ),
+                        "is_credit": item["amount_residual"] < 0,
+                    }
+                )
+            total_company = sum(item["amount_residual"] for item in entry["items"])
+            overdue = sum(
+                item["amount_residual"]
+                for item in entry["items"]
+                if item["due_date"] < date or item["amount_residual"] < 0
+            )
+            currency = company.currency_id
+            message = level._render_message(
+                {
+                    "partner_name": partner.name,
+                    "date": format_date(env, date, lang),
+                    "user_signature": signature or self.env.user.name,
+                    "company_name": company.name,
+                    "amount_due": formatLang(env, total_company, currency_obj=currency),
+                    "amount_overdue": formatLang(env, overdue, currency_obj=currency),
+                    "level_name": level.name or "",
+                }
+            ) if level else ""
+            letters[partner.id] = {
+                "lang": lang,
+                "level": level,
+                "number": level.level_number or 1,
+                "place_date": format_date(env, date, lang),
+                "message": message,
+                "currencies": [
+                    {
+                        "currency": cur,
+                        "lines": block["lines"],
+                        "total": formatLang(env, block["total"], currency_obj=cur),
+                    }
+                    for cur, block in blocks.items()
+                ],
+                "banks": banks,
+                "legal_notice": company.with_context(lang=lang)._get_followup_legal_notice(),
+                "amount_due": total_company,
+                "due_items": entry["due"],
+            }
+        return letters
+
+    def _followup_render_letters(self, company, date, excluded_aml_ids=(), due_limit=None):
+        """Render the letters of all customers of ``self`` in one report call.
+
+        :return: (combined document, {partner id: document of that customer},
+            file extension). Under tests, like Odoo's own ``_render_qweb_pdf``,
+            HTML is returned unless the context has ``force_report_rendering``.
+        """
+        partners = self.commercial_partner_id
+        report = self.env.ref("account_payment_followup.followup_letter_report")
+        data = {
+            "followup_date": fields.Date.to_string(date),
+            "company_id": company.id,
+            "excluded_aml_ids": list(excluded_aml_ids),
+            "due_limit": fields.Date.to_string(due_limit or date),
+        }
+        if not partners:
+            return b"", {}, "pdf"
+        test_mode = config["test_enable"] or config["test_file"]
+        if test_mode and not self.env.context.get("force_report_rendering"):
+            documents = {
+                partner.id: report._render_qweb_html(report.report_name, partner.ids, data)[0]
+                for partner in partners
+            }
+            return b"".join(documents.values()), documents, "html"
+        streams = report._render_qweb_pdf_prepare_streams(
+            report.report_name, data, res_ids=partners.ids
+        )
+        documents = {pid: stream["stream"].getvalue() for pid, stream in streams.items()}
+        combined = pdf.merge_pdf([documents[pid] for pid in partners.ids])
+        for stream in streams.values():
+            stream["stream"].close()
+        return combined, documents, "pdf"
+
+    def _followup_lock(self):
+        """Lock the given customers for sending; return those that could be locked.
+
+        ``SKIP LOCKED``: a customer being reminded by another transaction (wizard
+        or scheduled action) is skipped, not sent twice. The row is also touched,
+        so that a transaction that started before this one commits cannot lock it
+        afterwards (serialization error, retried with fresh data).
+        """
+        ids = self.commercial_partner_id.ids
+        if not ids:
+            return self.browse()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET write_date = write_date
+                 WHERE id IN (
+                    SELECT id FROM res_partner WHERE id = ANY(%s)
+                    ORDER BY id FOR UPDATE SKIP LOCKED
+                 )
+             RETURNING id
+                """,
+                ids,
+            )
+        )
+        locked = {row[0] for row in self.env.cr.fetchall()}
+        return self.browse([pid for pid in ids if pid in locked])
+
+    def _followup_recipient(self):
+        """The contact to e-mail: the invoicing address if it has a valid e-mail,
+        else the customer itself; empty when no valid address is known."""
+        self.ensure_one()
+        invoice_contact = self.browse(self.address_get(["invoice"])["invoice"])
+        for contact in (invoice_contact, self):
+            if contact.email and email_normalize(contact.email):
+                return contact
+        return self.browse()
+
+    def _followup_mark_sent(self, collected, date):
+        """Move the due items of ``collected`` to their next level on ``date`` and
+        plan the manual actions of the levels reached."""
+        by_level = defaultdict(set)
+        for pid in self.ids:
+            for item in collected[pid]["due"]:
+                by_level[item["next_line"]].add(item["move_id"])
+        Move = self.env["account.move"].with_context(tracking_disable=False)
+        for level_id, move_ids in by_level.items():
+            Move.browse(move_ids).write({"followup_line_id": level_id, "followup_date": date})
+        for partner in self:
+            level = collected[partner.id]["level"]
+            if level.manual_action:
+                partner.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=date,
+                    summary=level.name,
+                    note=level.manual_action_note or level.name,
+                    user_id=(
+                        level.manual_action_responsible_id
+                        or partner.followup_responsible_id
+                        or self.env.user
+                    ).id,
+                )
+
+    def _followup_log(self, collected, attachments, body_template):
+        """Post the reminder on each customer's chatter with its letter attached."""
+        for partner in self:
+            entry = collected[partner.id]
+            attachment = attachments.get(partner.id)
+            invoices = ", ".join(
+                sorted({item["move_name"] for item in entry["due"] if item["move_name"]})
+            )
+            partner.message_post(
+                body=Markup("<p>%s</p>")
+                % body_template.format(level=entry["level"].name or "", invoices=invoices),
+                attachment_ids=attachment.ids if attachment else [],
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _followup_attach(self, documents, extension, date):
+        """Store each customer's letter as an attachment of the customer."""
+        mimetype = "application/pdf" if extension == "pdf" else "text/html"
+        vals = [
+            {
+                "name": self.env._(
+                    "Payment reminder %(partner)s %(date)s.%(ext)s",
+                    partner=partner.name,
+                    date=fields.Date.to_string(date),
+                    ext=extension,
+                ),
+                "raw": documents[partner.id],
+                "mimetype": mimetype,
+                "res_model": "res.partner",
+                "res_id": partner.id,
+            }
+            for partner in self
+            if partner.id in documents
+        ]
+        attachments = self.env["ir.attachment"].create(vals)
+        return {att.res_id: att for att in attachments}
+
+    def _followup_print(self, company, date, excluded_aml_ids=(), due_limit=None):
+        """Letters of the customers with something due, one document for all."""
+        return self._followup_render_letters(company, date, excluded_aml_ids, due_limit)
+
+    def _followup_confirm_printed(self, company, date, excluded_aml_ids=(), due_limit=None):
+        """After printing: move the printed customers to their next level.
+
+        :return: the customers moved
+        """
+        partners = self._followup_lock()
+        collected = partners._followup_collect(company, date, excluded_aml_ids, due_limit)
+        partners = partners.filtered(lambda p: collected[p.id]["due"])
+        _combined, documents, extension = partners._followup_render_letters(
+            company, date, excluded_aml_ids, due_limit
+        )
+        attachments = partners._followup_attach(documents, extension, date)
+        partners._followup_mark_sent(collected, date)
+        partners._followup_log(
+            collected,
+            attachments,
+            self.env._("Payment reminder “{level}” printed for: {invoices}."),
+        )
+        return partners
+
+    def _followup_send_email(
+        self, company, date, excluded_aml_ids=(), due_limit=None, only_email_levels=False
+    ):
+        """E-mail the reminders of the customers of ``self`` that have something due.
+
+        Customers without a usable e-mail address, or whose e-mail cannot be
+        prepared, are neither e-mailed nor moved: they are returned with the
+        reason so that the user prints them instead.
+
+        :param only_email_levels: only customers whose level has "Send an E-mail"
+            (the scheduled action); the wizard e-mails whatever the user selected.
+        :return: (customers e-mailed, {customer: reason} for those left out)
+        """
+        partners = self._followup_lock()
+        skipped = {
+            partner: self.env._("being reminded by another user or process")
+            for partner in self.commercial_partner_id - partners
+        }
+        collected = partners._followup_collect(company, date, excluded_aml_ids, due_limit)
+        partners = partners.filtered(lambda p: collected[p.id]["due"])
+        if only_email_levels:
+            partners = partners.filtered(lambda p: collected[p.id]["level"].send_email)
+        recipients = {}
+        for partner in partners:
+            recipient = partner._followup_recipient()
+            if recipient:
+                recipients[partner.id] = recipient
+            else:
+                skipped[partner] = self.env._("no valid e-mail address")
+        partners = partners.filtered(lambda p: p.id in recipients)
+        _combined, documents, extension = partners._followup_render_letters(
+            company, date, excluded_aml_ids, due_limit
+        )
+        letters = partners._followup_letter_values(company, date, excluded_aml_ids, due_limit)
+        attachments = partners._followup_attach(documents, extension, date)
+        default_template = self.env.ref(
+            "account_payment_followup.followup_mail_template", raise_if_not_found=False
+        )
+        sent = self.browse()
+        for partner in partners:
+            letter = letters[partner.id]
+            template = letter["level"].mail_template_id or default_template
+            try:
+                with self.env.cr.savepoint():
+                    partner._followup_queue_email(
+                        template, letter, recipients[partner.id], attachments[partner.id], company
+                    )
+            except Exception as error:  # noqa: BLE001 - one customer never stops the others
+                _logger.warning("Follow-up e-mail to %s failed: %s", partner.display_name, error)
+                skipped[partner] = str(error)
+                partner.message_post(
+                    body=self.env._("Payment reminder could not be e-mailed: %(error)s", error=error),
+                    subtype_xmlid="mail.mt_note",
+                )
+                continue
+            sent |= partner
+        sent._followup_mark_sent(collected, date)
+        sent._followup_log(
+            collected,
+            attachments,
+            self.env._("Payment reminder “{level}” e-mailed for: {invoices}."),
+        )
+        return sent, skipped
+
+    def _followup_queue_email(self, template, letter, recipient, attachment, company):
+        """Queue the reminder e-mail of one customer (rendered in its language)."""
+        self.ensure_one()
+        if not template:
+            raise UserError(self.env._("No e-mail template for the follow-up level."))
+        items_table = self.env["ir.qweb"]._render(
+            "account_payment_followup.followup_items_table",
+            {"letter": letter},
+            lang=letter["lang"],
+        )
+        template.with_context(
+            lang=letter["lang"],
+            followup_body=plaintext2html(letter["message"]),
+            followup_items=items_table,
+            followup_company_name=company.name,
+            followup_number=letter["number"],
+        ).send_mail(
+            self.id,
+            force_send=False,
+            raise_exception=True,
+            email_values={
+                "recipient_ids": [Command.set(recipient.ids)],
+                "attachment_ids": [Command.link(attachment.id)],
+                "email_to": False,
+            },
         )

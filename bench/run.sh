@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# make bench: follow-up engine benchmark on N customers x M open invoices.
+#
+#   1. template database followup_bench_tpl_<N>x<M>, built once: fresh database,
+#      module installed without demo data, book written by demo/generator.py
+#      (generate_book, bulk SQL), VACUUM ANALYZE. It is reused while the stamp it
+#      keeps (hash of the code the book and the engine depend on) matches;
+#      BENCH_REBUILD=1 forces a rebuild.
+#   2. run database: a copy of the template (createdb -T), measured by
+#      bench/bench_engine.py, then dropped.
+#
+# Environment: BENCH_CUSTOMERS (10000), BENCH_INVOICES (10), BENCH_REBUILD (0),
+# BENCH_RUNS (5 timed runs after 1 warm-up), BENCH_KEEP_RUN_DB (0),
+# BENCH_DATE_OFFSET (days after the book's date; see bench_engine.py).
+# Results: printed, and the BENCH_JSON line appended to bench/results/results.jsonl.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/.venv/bin:$PATH"
+export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}"
+CONF="$ROOT/.odoo/odoo.conf"
+N="${BENCH_CUSTOMERS:-10000}"
+M="${BENCH_INVOICES:-10}"
+TPL="followup_bench_tpl_${N}x${M}"
+RUN_DB="followup_bench_run_${N}x${M}_$$"
+STATE="$ROOT/.odoo/bench"
+LOGDIR="$STATE/logs"
+RESULTS="$ROOT/bench/results"
+# Bump when the way this script builds the template changes.
+TPL_FORMAT=1
+mkdir -p "$LOGDIR" "$RESULTS"
+
+say() { printf '\033[1m[bench]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[bench] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+db_exists() { [ "$(q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
+drop_db() {
+    dropdb --if-exists "$1" >/dev/null 2>&1 || true
+    rm -rf "$ROOT/.odoo/data/filestore/$1"
+}
+
+[[ "$N" =~ ^[0-9]+$ && "$M" =~ ^[0-9]+$ && "$N" -gt 0 && "$M" -gt 0 ]] \
+    || die "BENCH_CUSTOMERS and BENCH_INVOICES must be positive integers"
+[ -f "$CONF" ] || die "no $CONF: run scripts/bootstrap.sh (make bootstrap) first"
+
+# Code whose changes make a template stale: the models (engine, stored fields),
+# the data and hooks the install writes, the generator, the manifest.
+stamp() {
+    {
+        echo "format=$TPL_FORMAT n=$N m=$M"
+        find __init__.py __manifest__.py hooks.py models data security demo/generator.py \
+            -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) 2>/dev/null \
+            | LC_ALL=C sort | xargs sha256sum
+    } | sha256sum | cut -c1-16
+}
+
+TOTAL_START=$(now)
+STAMP="$(stamp)"
+declare -A STEP=([install]="reused" [book]="reused" [vacuum]="reused")
+
+cleanup() {
+    if [ "${BENCH_KEEP_RUN_DB:-0}" != 1 ]; then drop_db "$RUN_DB"; fi
+    drop_db "${TPL}__building_$$"
+}
+trap cleanup EXIT
+
+# ------------------------------------------------------------------ template
+# One build at a time (two `make bench` in parallel would build the same template).
+exec 9>"$STATE/$TPL.lock"
+flock 9
+
+tpl_stamp() {
+    q -d "$TPL" -c "SELECT value FROM followup_bench_meta WHERE key = 'stamp'" 2>/dev/null || true
+}
+
+REASON=""
+if [ "${BENCH_REBUILD:-0}" = 1 ]; then
+    REASON="BENCH_REBUILD=1"
+elif ! db_exists "$TPL"; then
+    REASON="no template yet"
+elif [ "$(tpl_stamp)" != "$STAMP" ]; then
+    REASON="module code changed (stamp $(tpl_stamp || true) -> $STAMP)"
+fi
+
+if [ -n "$REASON" ]; then
+    say "building template $TPL ($REASON)"
+    # Built under a temporary name, renamed when complete: an interrupted build
+    # never leaves a half-made template behind.
+    BUILD="${TPL}__building_$$"
+    drop_db "$BUILD"
+    createdb "$BUILD"
+    t=$(now)
+    say "  installing account_payment_followup (log: .odoo/bench/logs/install-$TPL.log)"
+    odoo -c "$CONF" -d "$BUILD" -i account_payment_followup --without-demo=all \
+        --stop-after-init --no-http --log-level=warn --logfile="$LOGDIR/install-$TPL.log" \
+        || { tail -40 "$LOGDIR/install-$TPL.log"; die "install failed"; }
+    STEP[install]=$(since "$t")
+    say "  install: ${STEP[install]} s"
+
+    t=$(now)
+    say "  generating the book: $N customers x $M invoices (log: .odoo/bench/logs/book-$TPL.log)"
+    BENCH_N="$N" BENCH_M="$M" BENCH_STAMP="$STAMP" odoo shell -c "$CONF" -d "$BUILD" --no-http \
+        --log-level=warn --logfile="$LOGDIR/book-$TPL.log" <<'PYEOF' \
+        || { tail -40 "$LOGDIR/book-$TPL.log"; die "book generation failed"; }
+import json, os
+from odoo import fields
+from odoo.addons.account_payment_followup.demo.generator import generate_book
+
+company = env.ref("base.main_company")
+today = fields.Date.context_today(env["res.users"])
+result = generate_book(
+    env, company, int(os.environ["BENCH_N"]), int(os.environ["BENCH_M"]),
+    seed=0, today=today, method="sql",
+)
+meta = {
+    "stamp": os.environ["BENCH_STAMP"],
+    "customers": result["customers"],
+    "invoices": result["invoices"],
+    "payments": result["payments"],
+    "company_id": company.id,
+    "book_today": fields.Date.to_string(today),
+    "book_seconds": result["seconds"],
+    "built_at": fields.Datetime.to_string(fields.Datetime.now()),
+}
+env.cr.execute("CREATE TABLE followup_bench_meta (key varchar PRIMARY KEY, value varchar)")
+env.cr.executemany(
+    "INSERT INTO followup_bench_meta (key, value) VALUES (%s, %s)",
+    [(key, str(value)) for key, value in meta.items()],
+)
+env.cr.commit()
+print("BOOK", json.dumps(meta))
+PYEOF
+    STEP[book]=$(since "$t")
+    say "  book: ${STEP[book]} s ($(q -d "$BUILD" -c "SELECT value FROM followup_bench_meta WHERE key = 'book_seconds'") s in generate_book)"
+
+    t=$(now)
+    q -d "$BUILD" -c "VACUUM ANALYZE"
+    STEP[vacuum]=$(since "$t")
+    say "  vacuum analyze: ${STEP[vacuum]} s"
+
+    drop_db "$TPL"
+    q -d postgres -c "ALTER DATABASE \"$BUILD\" RENAME TO \"$TPL\""
+    if [ -d "$ROOT/.odoo/data/filestore/$BUILD" ]; then
+        mv "$ROOT/.odoo/data/filestore/$BUILD" "$ROOT/.odoo/data/filestore/$TPL"
+    fi
+    say "template $TPL ready (stamp $STAMP)"
+else
+    say "reusing template $TPL (stamp $STAMP, built $(q -d "$TPL" -c "SELECT value FROM followup_bench_meta WHERE key = 'built_at'"))"
+fi
+
+# ------------------------------------------------------------------ run copy
+t=$(now)
+drop_db "$RUN_DB"
+createdb -T "$TPL" "$RUN_DB"
+if [ -d "$ROOT/.odoo/data/filestore/$TPL" ]; then
+    cp -a "$ROOT/.odoo/data/filestore/$TPL" "$ROOT/.odoo/data/filestore/$RUN_DB"
+fi
+STEP[copy]=$(since "$t")
+exec 9>&-   # the copy is made: other runs may rebuild the template now
+say "copy $TPL -> $RUN_DB: ${STEP[copy]} s"
+
+# ------------------------------------------------------------------ measure
+t=$(now)
+OUT="$LOGDIR/measure-$RUN_DB.out"
+python "$ROOT/bench/bench_engine.py" -c "$CONF" -d "$RUN_DB" \
+    --runs "${BENCH_RUNS:-5}" ${BENCH_DATE_OFFSET:+--date-offset "$BENCH_DATE_OFFSET"} \
+    --steps "install=${STEP[install]},book=${STEP[book]},vacuum=${STEP[vacuum]},copy=${STEP[copy]}" \
+    | tee "$OUT"
+STEP[measure]=$(since "$t")
+grep '^BENCH_JSON ' "$OUT" | sed 's/^BENCH_JSON //' >>"$RESULTS/results.jsonl" || true
+rm -f "$OUT"
+
+say "steps (s): install=${STEP[install]} book=${STEP[book]} vacuum=${STEP[vacuum]}" \
+    "copy=${STEP[copy]} measure=${STEP[measure]} total=$(since "$TOTAL_START")"

@@ -1,0 +1,3 @@
+from . import followup_send
+from . import followup_send_line
+from . import followup_send_item

@@ -1,0 +1,244 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from markupsafe import Markup, escape
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+
+class FollowupSend(models.TransientModel):
+    """Send Reminders: choose the customers and invoices to remind, then print
+    the letters (and confirm) or e-mail them. The work itself is done by the
+    customers' sending path (``res.partner._followup_*``)."""
+
+    _name = "followup.send"
+    _description = "Send Payment Reminders"
+    _check_company_auto = True
+
+    date = fields.Date(
+        string="Follow-up Date", required=True, default=fields.Date.context_today
+    )
+    due_limit = fields.Date(
+        string="Due Date Reached By",
+        required=True,
+        default=fields.Date.context_today,
+        help="Only invoices due on or before this date are reminded.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
+    )
+    policy_id = fields.Many2one(
+        "followup.policy",
+        string="Follow-up Policy",
+        domain="[('company_id', '=', company_id)]",
+        help="Only customers following this policy. Empty: all customers.",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Customers",
+        help="Restrict to these customers (those selected in the customer list).",
+    )
+    line_ids = fields.One2many(
+        "followup.send.line",
+        "send_id",
+        string="Customers to Remind",
+        compute="_compute_line_ids",
+        store=True,
+        readonly=False,
+    )
+    state = fields.Selection(
+        [("choose", "Choose"), ("printed", "Printed"), ("done", "Done")],
+        default="choose",
+        required=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    selected_count = fields.Integer(compute="_compute_selection")
+    selected_amount = fields.Monetary(
+        string="Selected Overdue Amount", compute="_compute_selection"
+    )
+    letter_file = fields.Binary(string="Letters", readonly=True, attachment=False)
+    letter_filename = fields.Char()
+    result = fields.Html(readonly=True, sanitize=True)
+
+    # ------------------------------------------------------------------ DEFAULTS
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if context.get("active_model") == "res.partner" and context.get("active_ids"):
+            partners = self.env["res.partner"].browse(context["active_ids"])
+            values["partner_ids"] = [Command.set(partners.commercial_partner_id.ids)]
+        return values
+
+    # ------------------------------------------------------------------ COMPUTE
+    @api.depends("date", "due_limit", "company_id", "policy_id", "partner_ids")
+    def _compute_line_ids(self):
+        for wizard in self:
+            wizard.line_ids = [Command.clear()] + [
+                Command.create(vals) for vals in wizard._prepare_line_vals()
+            ]
+
+    @api.depends("line_ids.selected", "line_ids.amount_overdue")
+    def _compute_selection(self):
+        for wizard in self:
+            selected = wizard.line_ids.filtered("selected")
+            wizard.selected_count = len(selected)
+            wizard.selected_amount = sum(selected.mapped("amount_overdue"))
+
+    # ------------------------------------------------------------------ ACTIONS
+    def action_preview(self):
+        """Show the letter of the first selected customer on screen."""
+        self.ensure_one()
+        lines = self._get_selected_lines()
+        return lines[0].action_preview()
+
+    def action_print(self):
+        """One document with the letters of all selected customers. Levels move
+        only when the user confirms the letters were printed."""
+        self.ensure_one()
+        lines = self._get_selected_lines()
+        combined, _documents, extension = lines.partner_id._followup_print(
+            self.company_id, self.date, self._excluded_aml_ids(), self.due_limit
+        )
+        self.write(
+            {
+                "state": "printed",
+                "letter_file": base64.b64encode(combined),
+                "letter_filename": self.env._(
+                    "Payment reminders %(date)s.%(ext)s",
+                    date=fields.Date.to_string(self.date),
+                    ext=extension,
+                ),
+            }
+        )
+        return self._reopen()
+
+    def action_confirm(self):
+        """The letters were printed: move the customers to their next level."""
+        self.ensure_one()
+        if self.state != "printed":
+            raise UserError(self.env._("Print the letters before confirming them."))
+        lines = self._get_selected_lines()
+        moved = lines.partner_id._followup_confirm_printed(
+            self.company_id, self.date, self._excluded_aml_ids(), self.due_limit
+        )
+        self.write(
+            {
+                "state": "done",
+                "result": self._format_result(
+                    self.env._("Moved to their next level after printing"), moved, {}
+                ),
+            }
+        )
+        return self._reopen()
+
+    def action_send_email(self):
+        """E-mail the selected customers; those without e-mail are listed."""
+        self.ensure_one()
+        lines = self._get_selected_lines()
+        sent, skipped = lines.partner_id._followup_send_email(
+            self.company_id, self.date, self._excluded_aml_ids(), self.due_limit
+        )
+        self.write(
+            {
+                "state": "done",
+                "result": self._format_result(self.env._("E-mailed"), sent, skipped),
+            }
+        )
+        return self._reopen()
+
+    def action_back(self):
+        self.ensure_one()
+        self.write({"state": "choose", "letter_file": False, "result": False})
+        return self._reopen()
+
+    # ------------------------------------------------------------------ HELPERS
+    def _prepare_line_vals(self):
+        """One line per customer with something due, with its listed items."""
+        self.ensure_one()
+        if not self.company_id or not self.date:
+            return []
+        engine = self.env["followup.engine"]
+        restrict = self.partner_ids.commercial_partner_id.ids or None
+        states = engine._get_partner_states(self.company_id, self.date, restrict)
+        due_ids = [pid for pid, state in states.items() if state["next_line_due"]]
+        partners = self.env["res.partner"].browse(due_ids)
+        collected = partners._followup_collect(
+            self.company_id, self.date, due_limit=self.due_limit
+        )
+        last_moves = engine._get_last_move_dates(self.company_id, due_ids)
+        vals_list = []
+        for partner in partners.sorted(lambda p: (p.name or "").lower()):
+            entry = collected[partner.id]
+            items = entry["items"]
+            if self.policy_id:
+                items = [item for item in items if item["policy_id"] == self.policy_id.id]
+            if not any(item["is_due"] for item in items):
+                continue
+            state = states[partner.id]
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "amount_due": state["amount_due"],
+                    "amount_overdue": state["amount_overdue"],
+                    "level_id": entry["level"].id,
+                    "max_level_id": state["max_line"],
+                    "followup_date": state["followup_date"],
+                    "last_move_date": last_moves.get(partner.id),
+                    "invoice_count": len({i["move_id"] for i in items if i["amount_residual"] > 0}),
+                    "item_ids": [
+                        Command.create(
+                            {
+                                "aml_id": item["aml_id"],
+                                "move_id": item["move_id"],
+                                "due_date": item["due_date"],
+                                "amount_residual": item["amount_residual"],
+                                "amount_residual_currency": item["amount_residual_currency"],
+                                "item_currency_id": item["currency_id"],
+                                "next_level_id": item["next_line"] if item["is_due"] else False,
+                            }
+                        )
+                        for item in items
+                    ],
+                }
+            )
+        return vals_list
+
+    def _get_selected_lines(self):
+        lines = self.line_ids.filtered("selected")
+        if not lines:
+            raise UserError(self.env._("Select at least one customer to remind."))
+        return lines
+
+    def _excluded_aml_ids(self):
+        return self.line_ids.item_ids.filtered(lambda item: not item.included).aml_id.ids
+
+    def _format_result(self, title, done, skipped):
+        rows = Markup("").join(
+            Markup("<li>%s</li>") % partner.display_name for partner in done
+        )
+        text = Markup("<p><strong>%s: %s</strong></p><ul>%s</ul>") % (title, len(done), rows)
+        if skipped:
+            rows = Markup("").join(
+                Markup("<li>%s: %s</li>") % (partner.display_name, reason)
+                for partner, reason in skipped.items()
+            )
+            text += Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (
+                escape(self.env._("Not reminded (print their letters instead)")),
+                rows,
+            )
+        return text
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Send Reminders"),
+        }

@@ -1,0 +1,50 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class FollowupSendLine(models.TransientModel):
+    """A customer in the Send Reminders wizard."""
+
+    _name = "followup.send.line"
+    _description = "Send Payment Reminders: Customer"
+    _order = "id"
+
+    send_id = fields.Many2one("followup.send", required=True, ondelete="cascade")
+    selected = fields.Boolean(default=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    email = fields.Char(related="partner_id.email")
+    currency_id = fields.Many2one(related="send_id.currency_id")
+    amount_due = fields.Monetary(string="Balance")
+    amount_overdue = fields.Monetary(string="Overdue")
+    level_id = fields.Many2one("followup.line", string="Level Due")
+    level_number = fields.Integer(related="level_id.level_number")
+    max_level_id = fields.Many2one("followup.line", string="Max Level Reached")
+    followup_date = fields.Date(string="Latest Follow-up")
+    last_move_date = fields.Date(string="Last Movement")
+    invoice_count = fields.Integer(string="Unpaid Invoices")
+    item_ids = fields.One2many("followup.send.item", "line_id", string="Invoices")
+    included_count = fields.Integer(
+        string="Invoices Reminded", compute="_compute_included_count"
+    )
+
+    @api.depends("item_ids.included")
+    def _compute_included_count(self):
+        for line in self:
+            line.included_count = len(line.item_ids.filtered("included"))
+
+    def action_preview(self):
+        """This customer's letter, on screen."""
+        self.ensure_one()
+        wizard = self.send_id
+        report = self.env.ref("account_payment_followup.followup_letter_report")
+        action = report.report_action(
+            self.partner_id,
+            data={
+                "followup_date": fields.Date.to_string(wizard.date),
+                "company_id": wizard.company_id.id,
+                "excluded_aml_ids": wizard._excluded_aml_ids(),
+                "due_limit": fields.Date.to_string(wizard.due_limit),
+            },
+        )
+        action["report_type"] = "qweb-html"
+        return action
