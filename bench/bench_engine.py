@@ -43,12 +43,11 @@ LIST_COLUMNS = [
     "followup_date",
 ]
 # Default follow-up date: this many days after the day the book was generated.
-# The book's due dates are 0-150 days before that day, no reminder was ever sent:
-# on the book's own day nearly every customer needs a reminder. Going back in time
-# leaves only the older invoices (issued before the date), fewer of them overdue
-# by the 15 days of the first level: about a third of the customers then need
-# action, a third are overdue only, the rest are up to date or have no open item.
-DEFAULT_DATE_OFFSET = -100
+# run.sh gives the template a reminder history (last reminders sent 0-40 days
+# before the book's date, half of the customers on that very day): on the book's
+# date, customers split between "needs action" (a level became due since their
+# last reminder) and "overdue" (reminded, next level not due yet), a few "ok".
+DEFAULT_DATE_OFFSET = 0
 
 
 def parse_args():

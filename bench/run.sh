@@ -45,13 +45,17 @@ drop_db() {
     || die "BENCH_CUSTOMERS and BENCH_INVOICES must be positive integers"
 [ -f "$CONF" ] || die "no $CONF: run scripts/bootstrap.sh (make bootstrap) first"
 
-# Code whose changes make a template stale: the models (engine, stored fields),
-# the data and hooks the install writes, the generator, the manifest.
+# Code whose changes make a template stale: every Python file of the module (models,
+# wizards... a new stored field is a missing column in an old template), the data,
+# security and hooks the install writes, the generator, the manifest. Views, i18n,
+# tests and this bench are left out.
 stamp() {
     {
         echo "format=$TPL_FORMAT n=$N m=$M"
-        find __init__.py __manifest__.py hooks.py models data security demo/generator.py \
-            -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) 2>/dev/null \
+        find . \( -path ./.venv -o -path ./.odoo -o -path ./.git -o -path ./node_modules \
+                -o -path ./tests -o -path ./bench -o -path ./scripts -o -path ./i18n \
+                -o -path ./static -o -name __pycache__ \) -prune \
+            -o -type f \( -name '*.py' -o -path './data/*' -o -path './security/*' \) -print \
             | LC_ALL=C sort | xargs sha256sum
     } | sha256sum | cut -c1-16
 }
@@ -100,11 +104,13 @@ if [ -n "$REASON" ]; then
     say "  install: ${STEP[install]} s"
 
     t=$(now)
-    say "  generating the book: $N customers x $M invoices (log: .odoo/bench/logs/book-$TPL.log)"
+    say "  generating the book: $N customers x $M invoices + reminder history (log: .odoo/bench/logs/book-$TPL.log)"
     BENCH_N="$N" BENCH_M="$M" BENCH_STAMP="$STAMP" odoo shell -c "$CONF" -d "$BUILD" --no-http \
         --log-level=warn --logfile="$LOGDIR/book-$TPL.log" <<'PYEOF' \
         || { tail -40 "$LOGDIR/book-$TPL.log"; die "book generation failed"; }
 import json, os
+from collections import defaultdict
+from datetime import timedelta
 from odoo import fields
 from odoo.addons.account_payment_followup.demo.generator import generate_book
 
@@ -114,8 +120,38 @@ result = generate_book(
     env, company, int(os.environ["BENCH_N"]), int(os.environ["BENCH_M"]),
     seed=0, today=today, method="sql",
 )
+
+# Reminder history, so that the book looks like one followed up for a while
+# (generate_book sends none: on its date every customer would need a reminder).
+# Customer by customer, reminders were last sent on P = book date - lag, lag
+# fixed by the partner id: 0 days for half of them (processed today), 1-7 days
+# for 30%, 8-40 days for 20%. On P each open invoice got the highest level of
+# the default policy whose delay it had reached (due date + delay <= P).
+levels = env["followup.policy"].search(
+    [("company_id", "=", company.id), ("is_default", "=", True)], limit=1
+).line_ids.sorted("delay")
+env.cr.execute(
+    "SELECT id, invoice_date_due, commercial_partner_id FROM account_move "
+    "WHERE id = ANY(%s) AND amount_residual > 0",
+    [result["move_ids"]],
+)
+history = defaultdict(list)
+for move_id, due, partner_id in env.cr.fetchall():
+    bucket = partner_id * 7919 % 100
+    spread = partner_id * 104729
+    lag = 0 if bucket < 50 else (1 + spread % 7 if bucket < 80 else 8 + spread % 33)
+    sent = today - timedelta(days=lag)
+    reached = levels.filtered(lambda level: due + timedelta(days=level.delay) <= sent)
+    if reached:
+        history[(reached[-1].id, sent)].append(move_id)
+Move = env["account.move"].with_context(tracking_disable=True, mail_notrack=True)
+for (level_id, sent), move_ids in history.items():
+    Move.browse(move_ids).write({"followup_line_id": level_id, "followup_date": sent})
+env.flush_all()
+
 meta = {
     "stamp": os.environ["BENCH_STAMP"],
+    "reminded_invoices": sum(len(ids) for ids in history.values()),
     "customers": result["customers"],
     "invoices": result["invoices"],
     "payments": result["payments"],

@@ -1,3 +1,4 @@
 from . import test_demo_generator
 from . import test_followup_engine
 from . import test_followup_policy
+from . import test_followup_send

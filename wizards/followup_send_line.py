@@ -45,6 +45,7 @@ class FollowupSendLine(models.TransientModel):
                 "excluded_aml_ids": wizard._excluded_aml_ids(),
                 "due_limit": fields.Date.to_string(wizard.due_limit),
             },
+            config=False,
         )
         action["report_type"] = "qweb-html"
         return action
