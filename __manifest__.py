@@ -15,6 +15,7 @@
         "data/followup_policy_data.xml",
         "data/mail_template_data.xml",
         "data/followup_line_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/followup_policy_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",

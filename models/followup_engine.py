@@ -21,6 +21,7 @@ On date D an item is *due* for ``next_line`` when ``next_date <= D``. Credits
 """
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 
@@ -147,6 +148,7 @@ class FollowupEngine(models.AbstractModel):
     @api.model
     def _items_query(self, company, date, partner_ids=None):
         """SQL of the open items of ``company`` on ``date`` with their levels."""
+        self._check_company_access(company)
         self.env.flush_all()
         policies = self.env["followup.policy"].search([("company_id", "=", company.id)])
         default_policy = policies.filtered("is_default")[:1]
@@ -285,6 +287,20 @@ class FollowupEngine(models.AbstractModel):
         )
 
     # ------------------------------------------------------------------ helpers
+    @api.model
+    def _check_company_access(self, company):
+        """The engine reads with SQL, past record rules: refuse a company the
+        user is not allowed in."""
+        if self.env.su or self.env.user._is_superuser():
+            return
+        if company not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You are not allowed to see the follow-up data of company %(company)s.",
+                    company=company.display_name,
+                )
+            )
+
     @api.model
     def _get_date(self):
         """The follow-up date: context key ``followup_date``, else today."""

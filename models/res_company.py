@@ -8,6 +8,13 @@ class ResCompany(models.Model):
     followup_policy_ids = fields.One2many(
         "followup.policy", "company_id", string="Follow-up Policies"
     )
+    followup_responsible_id = fields.Many2one(
+        "res.users",
+        string="Follow-up Responsible",
+        help="Receives the activities of the daily follow-up (letters to print, "
+        "customers without e-mail) when neither the level nor the customer names "
+        "someone; also signs the reminders the scheduled action sends.",
+    )
     followup_legal_notice = fields.Text(
         string="Late Payment Notice",
         translate=True,

@@ -5,6 +5,9 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    followup_responsible_id = fields.Many2one(
+        related="company_id.followup_responsible_id", readonly=False
+    )
     followup_legal_notice = fields.Text(
         related="company_id.followup_legal_notice", readonly=False
     )

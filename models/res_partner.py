@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import threading
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -263,7 +264,10 @@ class ResPartner(models.Model):
         amls.fetch(["move_id", "move_name", "date", "amount_currency", "currency_id"])
         amls.move_id.fetch(["invoice_date", "name"])
         banks = company.partner_id.bank_ids[:1]
-        signature = self.env.user.signature and html2plaintext(self.env.user.signature)
+        user = self.env.user
+        if user._is_superuser() or user == self.env.ref("base.user_root"):
+            user = company.followup_responsible_id
+        signature = (user.signature and html2plaintext(user.signature)) or user.name
         letters = {}
         for partner in self.commercial_partner_id:
             entry = collected[partner.id]
@@ -299,7 +303,7 @@ class ResPartner(models.Model):
                 {
                     "partner_name": partner.name,
                     "date": format_date(env, date, lang),
-                    "user_signature": signature or self.env.user.name,
+                    "user_signature": signature or company.name,
                     "company_name": company.name,
                     "amount_due": formatLang(env, total_company, currency_obj=currency),
                     "amount_overdue": formatLang(env, overdue, currency_obj=currency),
@@ -411,7 +415,7 @@ class ResPartner(models.Model):
         for partner in self:
             level = collected[partner.id]["level"]
             if level.manual_action:
-                partner.activity_schedule(
+                partner.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=date,
                     summary=level.name,
@@ -431,11 +435,13 @@ class ResPartner(models.Model):
             invoices = ", ".join(
                 sorted({item["move_name"] for item in entry["due"] if item["move_name"]})
             )
-            partner.message_post(
+            # invoicing users send reminders without being allowed to edit customers
+            partner.sudo().message_post(
                 body=Markup("<p>%s</p>")
                 % body_template.format(level=entry["level"].name or "", invoices=invoices),
                 attachment_ids=attachment.ids if attachment else [],
                 subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
             )
 
     def _followup_attach(self, documents, extension, date):
@@ -457,7 +463,7 @@ class ResPartner(models.Model):
             for partner in self
             if partner.id in documents
         ]
-        attachments = self.env["ir.attachment"].create(vals)
+        attachments = self.env["ir.attachment"].sudo().create(vals)
         return {att.res_id: att for att in attachments}
 
     def _followup_print(self, company, date, excluded_aml_ids=(), due_limit=None):
@@ -534,7 +540,7 @@ class ResPartner(models.Model):
             except Exception as error:  # noqa: BLE001 - one customer never stops the others
                 _logger.warning("Follow-up e-mail to %s failed: %s", partner.display_name, error)
                 skipped[partner] = str(error)
-                partner.message_post(
+                partner.sudo().message_post(
                     body=self.env._("Payment reminder could not be e-mailed: %(error)s", error=error),
                     subtype_xmlid="mail.mt_note",
                 )
@@ -572,5 +578,115 @@ class ResPartner(models.Model):
                 "recipient_ids": [Command.set(recipient.ids)],
                 "attachment_ids": [Command.link(attachment.id)],
                 "email_to": False,
+                **({"email_from": company.email_formatted} if company.email else {}),
             },
         )
+
+    # ------------------------------------------------------------------ SCHEDULED ACTION
+    @api.model
+    def _cron_send_followup_reminders(self, batch_size=100):
+        """Daily: e-mail the reminders due today, company by company, in batches.
+
+        Each batch is committed (outside tests) and reported to the scheduler, so
+        an interruption keeps what was done; the next run carries on with what is
+        still due. Customers whose level only prints a letter, or without a
+        usable e-mail address, get an activity for the accountant instead.
+        """
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self = self.sudo()  # noqa: PLW0642 - the daily run covers every company
+        engine = self.env["followup.engine"]
+        date = fields.Date.context_today(self)
+        policies = self.env["followup.policy"].search([])
+        work = []
+        for company in policies.company_id:
+            due_ids = engine._search_partner_ids(company, date, SQL("due_count > 0"))
+            work += [(company, pid) for pid in sorted(due_ids)]
+        done = 0
+        for start in range(0, len(work), batch_size):
+            batch = work[start : start + batch_size]
+            for company in {company for company, _pid in batch}:
+                partners = self.with_company(company).browse(
+                    [pid for comp, pid in batch if comp == company]
+                )
+                try:
+                    with self.env.cr.savepoint():
+                        partners._followup_cron_batch(company, date)
+                except Exception:
+                    _logger.exception(
+                        "Payment follow-up: batch of %s customers of %s failed; they "
+                        "will be retried on the next run",
+                        len(partners),
+                        company.name,
+                    )
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(work) - done)
+            if auto_commit:
+                self.env.cr.commit()
+        _logger.info("Payment follow-up: %s customers processed", done)
+
+    def _followup_cron_batch(self, company, date):
+        """One batch of the scheduled action (customers of one company)."""
+        busy = self - self._followup_lock()
+        collected = self._followup_collect(company, date)
+        levels = {pid: entry["level"] for pid, entry in collected.items()}
+        by_email = self.filtered(lambda p: levels[p.id].send_email)
+        sent, skipped = by_email._followup_send_email(company, date, only_email_levels=True)
+        # levels without letter nor e-mail: only the manual action
+        manual_only = self.filtered(
+            lambda p: not levels[p.id].send_email
+            and not levels[p.id].send_letter
+            and levels[p.id].manual_action
+        )
+        locked = manual_only._followup_lock()
+        locked_collected = locked._followup_collect(company, date)
+        locked._followup_mark_sent(locked_collected, date)
+        # to print, or impossible to e-mail: the accountant is told
+        to_print = (self - busy).filtered(
+            lambda p: not levels[p.id].send_email and levels[p.id].send_letter
+        )
+        reasons = {
+            partner: reason
+            for partner, reason in skipped.items()
+            if partner in self and partner not in busy
+        }
+        for partner in to_print:
+            reasons[partner] = self.env._("this level is sent by letter")
+        self.browse([p.id for p in reasons])._followup_plan_print_activity(
+            company, date, reasons, levels
+        )
+        return sent
+
+    def _followup_plan_print_activity(self, company, date, reasons, levels):
+        """An activity "print the reminder" per customer, once per level."""
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        existing = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        planned = {(act.res_id, act.summary) for act in existing}
+        for partner in self:
+            level = levels[partner.id]
+            summary = self.env._("Payment reminder to print: %(level)s", level=level.name)
+            if (partner.id, summary) in planned:
+                continue
+            user = (
+                level.manual_action_responsible_id
+                or partner.followup_responsible_id
+                or company.followup_responsible_id
+                or self.env.ref("base.user_admin", raise_if_not_found=False)
+                or self.env.user
+            )
+            partner.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=date,
+                summary=summary,
+                note=self.env._(
+                    "Not e-mailed by the daily follow-up (%(reason)s): print the letter "
+                    "from Send Reminders.",
+                    reason=reasons[partner],
+                ),
+                user_id=user.id,
+            )

@@ -74,6 +74,14 @@ class FollowupSend(models.TransientModel):
             values["partner_ids"] = [Command.set(partners.commercial_partner_id.ids)]
         return values
 
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        for wizard in wizards:
+            self.env["followup.engine"]._check_company_access(wizard.company_id)
+        return wizards
+
     # ------------------------------------------------------------------ COMPUTE
     @api.depends("date", "due_limit", "company_id", "policy_id", "partner_ids")
     def _compute_line_ids(self):

@@ -1,0 +1,215 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import closing
+from datetime import date
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command, sql_db
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.account_payment_followup.models.res_partner import ResPartner
+
+from .common import FollowupCommon
+
+TODAY = "2026-03-01"
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestFollowupCron(FollowupCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:1")
+        cls.level_0, cls.level_1 = cls.levels[:2]
+        Partner = cls.env["res.partner"]
+        cls.customers = Partner.create(
+            [{"name": f"Client {i}", "email": f"client{i}@example.com"} for i in range(3)]
+        )
+        cls.invoices = cls.env["account.move"]
+        for customer in cls.customers:
+            cls.invoices |= cls._create_invoice(customer, 100.0, "2026-01-01", "2026-01-31")
+        cls.cron = cls.env.ref("account_payment_followup.followup_send_ir_cron")
+
+    def _run_cron(self, **kwargs):
+        existing = self.env["mail.mail"].search([])
+        self.env["res.partner"]._cron_send_followup_reminders(**kwargs)
+        return self.env["mail.mail"].search([("id", "not in", existing.ids)])
+
+    def test_cron_is_daily_and_active(self):
+        self.assertTrue(self.cron.active)
+        self.assertEqual((self.cron.interval_number, self.cron.interval_type), (1, "days"))
+
+    def test_cron_emails_due_customers_once_a_day(self):
+        mails = self._run_cron()
+        self.assertEqual(len(mails), 3)
+        self.assertEqual(set(mails.mapped("res_id")), set(self.customers.ids))
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
+        self.assertTrue(all(mail.attachment_ids for mail in mails))
+        self.assertRecordValues(
+            self.invoices,
+            [{"followup_line_id": self.level_0.id, "followup_date": date(2026, 3, 1)}] * 3,
+        )
+        # idempotent: a second run the same day sends nothing
+        self.assertFalse(self._run_cron())
+
+    def test_cron_batches_report_progress(self):
+        with patch.object(
+            type(self.env["ir.cron"]), "_notify_progress", autospec=True
+        ) as progress:
+            self._run_cron(batch_size=2)
+        self.assertEqual(
+            [call.kwargs for call in progress.call_args_list],
+            [{"done": 2, "remaining": 1}, {"done": 3, "remaining": 0}],
+        )
+
+    def test_batch_interrupted_keeps_other_batches(self):
+        original = ResPartner._followup_cron_batch
+        failing = self.customers[1]
+
+        def crash_on_second(partners, company, day):
+            if failing in partners:
+                raise RuntimeError("killed in the middle")
+            return original(partners, company, day)
+
+        with (
+            patch.object(ResPartner, "_followup_cron_batch", crash_on_second),
+            mute_logger("odoo.addons.account_payment_followup.models.res_partner"),
+        ):
+            mails = self._run_cron(batch_size=1)
+        self.assertEqual(set(mails.mapped("res_id")), set((self.customers - failing).ids))
+        self.assertFalse(self.invoices[1].followup_line_id)
+        self.assertEqual(self.invoices[0].followup_line_id, self.level_0)
+        # the next run carries on with what is left
+        mails = self._run_cron()
+        self.assertEqual(mails.mapped("res_id"), failing.ids)
+        self.assertEqual(self.invoices[1].followup_line_id, self.level_0)
+
+    def test_bad_address_not_moved_and_told_to_accountant(self):
+        self.customers[0].email = "nobody-at-example"
+        self.company.followup_responsible_id = self.user_manager
+        mails = self._run_cron()
+        self.assertEqual(len(mails), 2)
+        self.assertFalse(self.invoices[0].followup_line_id)
+        activity = self.customers[0].activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.user_manager)
+        self.assertIn("no valid e-mail address", activity.note)
+        # retried (still due) next time, but the accountant is not told twice
+        self._run_cron()
+        self.assertEqual(len(self.customers[0].activity_ids), 1)
+
+    def test_template_error_logged_not_moved_others_go_on(self):
+        original = ResPartner._followup_queue_email
+
+        def broken(partner, *args, **kwargs):
+            if partner == self.customers[2]:
+                raise ValueError("template exploded")
+            return original(partner, *args, **kwargs)
+
+        with (
+            patch.object(ResPartner, "_followup_queue_email", broken),
+            mute_logger("odoo.addons.account_payment_followup.models.res_partner"),
+        ):
+            mails = self._run_cron()
+        self.assertEqual(len(mails), 2)
+        self.assertFalse(self.invoices[2].followup_line_id)
+        self.assertIn("template exploded", self.customers[2].message_ids[0].body)
+
+    def test_letter_only_level_not_moved(self):
+        self.level_0.send_email = False
+        self.assertFalse(self._run_cron())
+        self.assertFalse(self.invoices.followup_line_id)
+        for customer in self.customers:
+            self.assertIn("Payment reminder to print", customer.activity_ids.summary)
+        self._run_cron()
+        self.assertEqual(len(self.customers.activity_ids), 3)
+
+    def test_manual_action_level(self):
+        self.level_0.write(
+            {
+                "send_email": False,
+                "send_letter": False,
+                "manual_action": True,
+                "manual_action_note": "Phone the customer",
+                "manual_action_responsible_id": self.user_invoice.id,
+            }
+        )
+        self.assertFalse(self._run_cron())
+        self.assertEqual(self.invoices.followup_line_id, self.level_0)
+        activities = self.customers.activity_ids
+        self.assertEqual(len(activities), 3)
+        self.assertEqual(activities.user_id, self.user_invoice)
+        self.assertIn("Phone the customer", activities[0].note)
+
+    def test_two_cursors_never_lock_the_same_customer(self):
+        # rows committed at install are visible to a second, real connection
+        partner_a = self.env.ref("base.main_partner")
+        Partner = self.env["res.partner"]
+        self.assertEqual(Partner.browse(partner_a.ids)._followup_lock(), partner_a)
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other.execute(
+                "SELECT id FROM res_partner ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED"
+            )
+            held_by_other = [row[0] for row in other.fetchall()]
+            # the other transaction skips the customer this one is reminding
+            self.assertNotIn(partner_a.id, held_by_other)
+            self.assertTrue(held_by_other)
+            # and this one skips the customers the other holds
+            self.assertFalse(Partner.browse(held_by_other)._followup_lock())
+            other.rollback()
+        # once the other transaction is over they can be locked again
+        self.assertEqual(Partner.browse(held_by_other[:1])._followup_lock().ids, held_by_other[:1])
+
+    def test_multi_company_isolation(self):
+        company_b = self.setup_other_company(name="Société B")["company"]
+        self._create_invoice(self.customers[0], 777.0, "2026-01-01", company=company_b)
+        user_a = new_test_user(
+            self.env,
+            login="fu_user_a",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        customer = self.customers[0].with_user(user_a).with_context(followup_date=TODAY)
+        self.assertEqual(customer.followup_amount_due, 100.0)
+        with self.assertRaises(AccessError):
+            self.env["followup.engine"].with_user(user_a)._get_partner_states(
+                company_b, date(2026, 3, 1)
+            )
+        with self.assertRaises(AccessError):
+            self.env["followup.send"].with_user(user_a).create(
+                {"date": TODAY, "due_limit": TODAY, "company_id": company_b.id}
+            )
+        with self.assertRaises(AccessError):
+            self.env["ir.actions.report"].with_user(user_a)._render_qweb_html(
+                "account_payment_followup.report_followup_letter",
+                self.customers[0].ids,
+                {"followup_date": TODAY, "company_id": company_b.id},
+            )
+        # the company B user sees B's amount
+        user_b = new_test_user(
+            self.env,
+            login="fu_user_b",
+            groups="account.group_account_invoice",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        self.assertEqual(
+            self.customers[0].with_user(user_b).with_context(followup_date=TODAY).followup_amount_due,
+            777.0,
+        )
+
+    def test_invoicing_user_sends_but_cannot_change_levels(self):
+        wizard = (
+            self.env["followup.send"]
+            .with_user(self.user_invoice)
+            .create({"date": TODAY, "due_limit": TODAY})
+        )
+        wizard.action_send_email()
+        self.assertEqual(self.invoices.followup_line_id, self.level_0)
+        with self.assertRaises(AccessError):
+            self.level_0.with_user(self.user_invoice).write({"delay": 3})
