@@ -12,9 +12,8 @@
     "data": [
         "security/followup_security.xml",
         "security/ir.model.access.csv",
-        "data/followup_policy_data.xml",
         "data/mail_template_data.xml",
-        "data/followup_line_template_data.xml",
+        "data/followup_policy_data.xml",
         "data/ir_cron_data.xml",
         "views/followup_policy_views.xml",
         "views/account_move_views.xml",

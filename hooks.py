@@ -1,3 +1,3 @@
 def post_init_hook(env):
-    """Give every company that existed before installation its default follow-up policy."""
+    """Give each company that existed before installation its default policy."""
     env["res.company"].search([])._create_default_followup_policy()

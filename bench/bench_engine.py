@@ -156,8 +156,10 @@ class Bench:
             timed.append((time.perf_counter() - start, text))
         timed.sort(key=lambda item: -item[0])
         total = sum(seconds for seconds, _text in timed)
-        out(f"\n--- profile of '{self.results[key]['label']}': {len(timed)} SELECTs,"
-            f" {total:.3f} s in SQL when run alone")
+        out(
+            f"\n--- profile of '{self.results[key]['label']}': {len(timed)} SELECTs,"
+            f" {total:.3f} s in SQL when run alone"
+        )
         for seconds, text in timed[:5]:
             out(f"  {seconds:8.3f} s  {' '.join(text.split())[:150]}")
         if timed:
@@ -179,9 +181,8 @@ class Bench:
             target = result["target"]
             verdict = ""
             if target:
-                verdict = (
-                    f"<= {target:g} s "
-                    + ("OK" if result["median"] <= target else "MISSED")
+                verdict = f"<= {target:g} s " + (
+                    "OK" if result["median"] <= target else "MISSED"
                 )
             queries = str(result["queries"])
             if result["queries_min"] != result["queries"]:
@@ -225,7 +226,9 @@ def main():
         )
         company = env["res.company"].browse(company.id)
         engine = env["followup.engine"]
-        date = fields.Date.to_date(meta["book_today"]) + timedelta(days=args.date_offset)
+        date = fields.Date.to_date(meta["book_today"]) + timedelta(
+            days=args.date_offset
+        )
         Partner = env["res.partner"].with_context(followup_date=date)
         bench = Bench(env, args.runs)
 
@@ -256,7 +259,9 @@ def main():
             f"{due_items} due for a level; statuses {statuses}",
             flush=True,
         )
-        print(f"registry load {load_seconds:.1f} s; measuring ({args.runs} runs + 1 warm-up)")
+        print(
+            f"registry load {load_seconds:.1f} s; measuring ({args.runs} runs + 1 warm-up)"
+        )
 
         # ---------------------------------------------------------- a. state
         def whole_state():
@@ -344,7 +349,8 @@ def main():
         print(
             f"  query count independent of N: whole company {results['state']['queries']}"
             f" queries, {len(subset_ids)} customers {results['state_subset']['queries']}"
-            " queries: " + ("OK" if same_queries else "DIFFERENT")
+            " queries: "
+            + ("OK" if same_queries else "DIFFERENT")
             + " (compare the BENCH_JSON 'queries' of runs on other N too)"
         )
         print(f"  page rows: {len(rows)}; 'action' partners counted: {action_count}")
@@ -355,7 +361,9 @@ def main():
             if result["target"] and result["median"] > result["target"]
         ]
         profiled = {}
-        for key in sorted(set(missed) | ({"state", "list_page"} if args.profile else set())):
+        for key in sorted(
+            set(missed) | ({"state", "list_page"} if args.profile else set())
+        ):
             timed = bench.profile(key, out)
             profiled[key] = [round(seconds, 4) for seconds, _text in timed[:5]]
         if args.explain_file and explain_lines:

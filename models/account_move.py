@@ -36,7 +36,9 @@ class AccountMove(models.Model):
             receivables = move.line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable"
             )
-            move.followup_blocked = bool(receivables) and all(receivables.mapped("blocked"))
+            move.followup_blocked = bool(receivables) and all(
+                receivables.mapped("blocked")
+            )
 
     def _inverse_followup_blocked(self):
         for move in self:

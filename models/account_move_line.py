@@ -11,4 +11,3 @@ class AccountMoveLine(models.Model):
         help="In litigation: this item is left out of payment follow-ups (it still "
         "counts in the amount due).",
     )
-

@@ -43,12 +43,15 @@ class FollowupEngine(models.AbstractModel):
             SELECT partner_id,
                    SUM(amount_residual) AS amount_due,
                    COALESCE(SUM(amount_residual) FILTER (
-                       WHERE NOT blocked AND (due_date < %(date)s OR amount_residual < 0)
+                       WHERE NOT blocked
+                         AND (due_date < %(date)s OR amount_residual < 0)
                    ), 0) AS amount_overdue,
                    (ARRAY_AGG(cur_line ORDER BY cur_delay DESC) FILTER (
-                       WHERE cur_line IS NOT NULL AND amount_residual > 0 AND NOT blocked
+                       WHERE cur_line IS NOT NULL AND amount_residual > 0
+                         AND NOT blocked
                    ))[1] AS max_line,
-                   MAX(followup_date) FILTER (WHERE amount_residual > 0) AS followup_date,
+                   MAX(followup_date) FILTER (WHERE amount_residual > 0)
+                       AS followup_date,
                    (ARRAY_AGG(next_line ORDER BY next_delay DESC) FILTER (
                        WHERE next_date <= %(date)s
                    ))[1] AS next_line_due,
@@ -140,7 +143,9 @@ class FollowupEngine(models.AbstractModel):
         result = {}
         for partner, last_date in groups:
             commercial_id = partner.commercial_partner_id.id
-            if last_date and (commercial_id not in result or result[commercial_id] < last_date):
+            if last_date and (
+                commercial_id not in result or result[commercial_id] < last_date
+            ):
                 result[commercial_id] = last_date
         return result
 
@@ -246,17 +251,20 @@ class FollowupEngine(models.AbstractModel):
         included), which SQL does not know: they are computed in Python once per
         distinct due date, then joined.
         """
-        levels = policies.line_ids.filtered(lambda line: line.term_type == "working_days")
+        levels = policies.line_ids.filtered(
+            lambda line: line.term_type == "working_days"
+        )
         empty = SQL(
-            "SELECT NULL::int AS line_id, NULL::date AS due_date, NULL::date AS threshold"
-            " WHERE FALSE"
+            "SELECT NULL::int AS line_id, NULL::date AS due_date,"
+            " NULL::date AS threshold WHERE FALSE"
         )
         if not levels:
             return empty
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT COALESCE(aml.date_maturity, move.invoice_date_due, aml.date)
+                SELECT DISTINCT
+                       COALESCE(aml.date_maturity, move.invoice_date_due, aml.date)
                   FROM account_move_line aml
                   JOIN account_account account ON account.id = aml.account_id
                   JOIN account_move move ON move.id = aml.move_id
@@ -296,7 +304,8 @@ class FollowupEngine(models.AbstractModel):
         if company not in self.env.user.company_ids:
             raise AccessError(
                 self.env._(
-                    "You are not allowed to see the follow-up data of company %(company)s.",
+                    "You are not allowed to see the follow-up data of company "
+                    "%(company)s.",
                     company=company.display_name,
                 )
             )

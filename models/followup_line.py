@@ -130,7 +130,9 @@ class FollowupLine(models.Model):
                             level=line.name,
                             lang=lang,
                             error=error,
-                            valid=", ".join(f"%({key})s" for key in MESSAGE_PLACEHOLDERS),
+                            valid=", ".join(
+                                f"%({key})s" for key in MESSAGE_PLACEHOLDERS
+                            ),
                         )
                     )
 
@@ -142,9 +144,9 @@ class FollowupLine(models.Model):
                 if level.delay in seen:
                     raise ValidationError(
                         self.env._(
-                            "Levels “%(first)s” and “%(second)s” of policy “%(policy)s” "
-                            "both have %(delay)s due days: each level needs its own "
-                            "delay.",
+                            "Levels “%(first)s” and “%(second)s” of policy "
+                            "“%(policy)s” both have %(delay)s due days: each level "
+                            "needs its own delay.",
                             first=seen[level.delay].name,
                             second=level.name,
                             policy=policy.name,
@@ -262,4 +264,3 @@ class FollowupLine(models.Model):
         self.ensure_one()
         values = {key: values.get(key, "") for key in MESSAGE_PLACEHOLDERS}
         return (self.description or "") % values
-

@@ -29,10 +29,10 @@ class FollowupPolicy(models.Model):
         help="Policy applied to every customer of the company that has no policy of "
         "its own. Only one active policy per company can be the default.",
     )
-    line_ids = fields.One2many(
-        "followup.line", "policy_id", string="Levels", copy=True
+    line_ids = fields.One2many("followup.line", "policy_id", string="Levels", copy=True)
+    line_count = fields.Integer(
+        string="Number of Levels", compute="_compute_line_count"
     )
-    line_count = fields.Integer(string="Number of Levels", compute="_compute_line_count")
 
     # ------------------------------------------------------------------ COMPUTE
     @api.depends("line_ids")

@@ -37,7 +37,9 @@ class ResCompany(models.Model):
         )
         if not template:
             return
-        policy_model = self.env["followup.policy"].sudo().with_context(active_test=False)
+        policy_model = (
+            self.env["followup.policy"].sudo().with_context(active_test=False)
+        )
         have_policy = {
             company.id
             for [company] in policy_model._read_group(
@@ -51,12 +53,12 @@ class ResCompany(models.Model):
         """The late-payment notice of the letters, in the context's language."""
         self.ensure_one()
         return self.followup_legal_notice or self.env._(
-            "In case of late payment, in accordance with article L. 441-10 of the French "
-            "Commercial Code, late-payment penalties are due by operation of law, "
-            "without any reminder being necessary, at the rate applied by the European "
-            "Central Bank to its most recent refinancing operation plus 10 percentage "
-            "points, together with a fixed indemnity of EUR 40 for recovery costs "
-            "(article D. 441-5 of the French Commercial Code). Where the recovery "
-            "costs incurred exceed this amount, additional compensation may be claimed "
-            "on presentation of supporting documents."
+            "In case of late payment, in accordance with article L. 441-10 of the "
+            "French Commercial Code, late-payment penalties are due by operation of "
+            "law, without any reminder being necessary, at the rate applied by the "
+            "European Central Bank to its most recent refinancing operation plus 10 "
+            "percentage points, together with a fixed indemnity of EUR 40 for "
+            "recovery costs (article D. 441-5 of the French Commercial Code). Where "
+            "the recovery costs incurred exceed this amount, additional compensation "
+            "may be claimed on presentation of supporting documents."
         )

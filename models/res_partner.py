@@ -136,12 +136,17 @@ class ResPartner(models.Model):
                 company, engine._get_date(), partner.commercial_partner_id.ids
             )
             moves = self.env["account.move"].browse(
-                {item["move_id"] for item in items if item["amount_residual"] > 0 and not item["blocked"]}
+                {
+                    item["move_id"]
+                    for item in items
+                    if item["amount_residual"] > 0 and not item["blocked"]
+                }
             )
             moves.followup_line_id = level
             partner.commercial_partner_id.message_post(
                 body=self.env._(
-                    "Follow-up level set by hand to %(level)s on %(count)s open invoices.",
+                    "Follow-up level set by hand to %(level)s on %(count)s open "
+                    "invoices.",
                     level=level.name or self.env._("none"),
                     count=len(moves),
                 )
@@ -193,7 +198,9 @@ class ResPartner(models.Model):
         if operator not in ("=", "in", "!=", "not in"):
             raise UserError(self.env._("Unsupported search on the follow-up level."))
         ids = [ids] if isinstance(ids, int) else list(ids)
-        domain = self._search_state(SQL("%s = ANY(%s)", SQL.identifier(column), ids or [0]))
+        domain = self._search_state(
+            SQL("%s = ANY(%s)", SQL.identifier(column), ids or [0])
+        )
         return domain if operator in ("=", "in") else ["!", *domain]
 
     def _search_followup_amount_overdue(self, operator, value):
@@ -250,14 +257,20 @@ class ResPartner(models.Model):
         for entry in result.values():
             due_levels = [item["next_line"] for item in entry["due"]]
             reached = [item["cur_line"] for item in entry["items"] if item["cur_line"]]
-            best = max(due_levels or reached or [0], key=lambda lid: delays.get(lid, -1))
+            best = max(
+                due_levels or reached or [0], key=lambda lid: delays.get(lid, -1)
+            )
             entry["level"] = levels.browse(best) if best else levels.browse()
         return result
 
-    def _followup_letter_values(self, company, date, excluded_aml_ids=(), due_limit=None):
+    def _followup_letter_values(
+        self, company, date, excluded_aml_ids=(), due_limit=None
+    ):
         """Values of the letter of each customer (see the QWeb letter)."""
         collected = self._followup_collect(company, date, excluded_aml_ids, due_limit)
-        default_level = self.env["followup.policy"]._get_company_default(company).line_ids[:1]
+        default_level = (
+            self.env["followup.policy"]._get_company_default(company).line_ids[:1]
+        )
         amls = self.env["account.move.line"].browse(
             [item["aml_id"] for entry in collected.values() for item in entry["items"]]
         )
@@ -283,8 +296,12 @@ class ResPartner(models.Model):
                 block["lines"].append(
                     {
                         "name": aml.move_id.name or aml.move_name,
-                        "date": format_date(env, aml.move_id.invoice_date or aml.date, lang),
-                        "amount": formatLang(env, aml.amount_currency, currency_obj=currency),
+                        "date": format_date(
+                            env, aml.move_id.invoice_date or aml.date, lang
+                        ),
+                        "amount": formatLang(
+                            env, aml.amount_currency, currency_obj=currency
+                        ),
                         "due_date": format_date(env, item["due_date"], lang),
                         "residual": formatLang(
                             env, item["amount_residual_currency"], currency_obj=currency
@@ -299,17 +316,25 @@ class ResPartner(models.Model):
                 if item["due_date"] < date or item["amount_residual"] < 0
             )
             currency = company.currency_id
-            message = level._render_message(
-                {
-                    "partner_name": partner.name,
-                    "date": format_date(env, date, lang),
-                    "user_signature": signature or company.name,
-                    "company_name": company.name,
-                    "amount_due": formatLang(env, total_company, currency_obj=currency),
-                    "amount_overdue": formatLang(env, overdue, currency_obj=currency),
-                    "level_name": level.name or "",
-                }
-            ) if level else ""
+            message = (
+                level._render_message(
+                    {
+                        "partner_name": partner.name,
+                        "date": format_date(env, date, lang),
+                        "user_signature": signature or company.name,
+                        "company_name": company.name,
+                        "amount_due": formatLang(
+                            env, total_company, currency_obj=currency
+                        ),
+                        "amount_overdue": formatLang(
+                            env, overdue, currency_obj=currency
+                        ),
+                        "level_name": level.name or "",
+                    }
+                )
+                if level
+                else ""
+            )
             letters[partner.id] = {
                 "lang": lang,
                 "level": level,
@@ -325,13 +350,17 @@ class ResPartner(models.Model):
                     for cur, block in blocks.items()
                 ],
                 "banks": banks,
-                "legal_notice": company.with_context(lang=lang)._get_followup_legal_notice(),
+                "legal_notice": company.with_context(
+                    lang=lang
+                )._get_followup_legal_notice(),
                 "amount_due": total_company,
                 "due_items": entry["due"],
             }
         return letters
 
-    def _followup_render_letters(self, company, date, excluded_aml_ids=(), due_limit=None):
+    def _followup_render_letters(
+        self, company, date, excluded_aml_ids=(), due_limit=None
+    ):
         """Render the letters of all customers of ``self`` in one report call.
 
         :return: (combined document, {partner id: document of that customer},
@@ -351,14 +380,18 @@ class ResPartner(models.Model):
         test_mode = config["test_enable"] or config["test_file"]
         if test_mode and not self.env.context.get("force_report_rendering"):
             documents = {
-                partner.id: report._render_qweb_html(report.report_name, partner.ids, data)[0]
+                partner.id: report._render_qweb_html(
+                    report.report_name, partner.ids, data
+                )[0]
                 for partner in partners
             }
             return b"".join(documents.values()), documents, "html"
         streams = report._render_qweb_pdf_prepare_streams(
             report.report_name, data, res_ids=partners.ids
         )
-        documents = {pid: stream["stream"].getvalue() for pid, stream in streams.items()}
+        documents = {
+            pid: stream["stream"].getvalue() for pid, stream in streams.items()
+        }
         combined = pdf.merge_pdf([documents[pid] for pid in partners.ids])
         for stream in streams.values():
             stream["stream"].close()
@@ -411,7 +444,9 @@ class ResPartner(models.Model):
                 by_level[item["next_line"]].add(item["move_id"])
         Move = self.env["account.move"].with_context(tracking_disable=False)
         for level_id, move_ids in by_level.items():
-            Move.browse(move_ids).write({"followup_line_id": level_id, "followup_date": date})
+            Move.browse(move_ids).write(
+                {"followup_line_id": level_id, "followup_date": date}
+            )
         for partner in self:
             level = collected[partner.id]["level"]
             if level.manual_action:
@@ -433,12 +468,16 @@ class ResPartner(models.Model):
             entry = collected[partner.id]
             attachment = attachments.get(partner.id)
             invoices = ", ".join(
-                sorted({item["move_name"] for item in entry["due"] if item["move_name"]})
+                sorted(
+                    {item["move_name"] for item in entry["due"] if item["move_name"]}
+                )
             )
             # invoicing users send reminders without being allowed to edit customers
             partner.sudo().message_post(
                 body=Markup("<p>%s</p>")
-                % body_template.format(level=entry["level"].name or "", invoices=invoices),
+                % body_template.format(
+                    level=entry["level"].name or "", invoices=invoices
+                ),
                 attachment_ids=attachment.ids if attachment else [],
                 subtype_xmlid="mail.mt_note",
                 author_id=self.env.user.partner_id.id,
@@ -470,13 +509,17 @@ class ResPartner(models.Model):
         """Letters of the customers with something due, one document for all."""
         return self._followup_render_letters(company, date, excluded_aml_ids, due_limit)
 
-    def _followup_confirm_printed(self, company, date, excluded_aml_ids=(), due_limit=None):
+    def _followup_confirm_printed(
+        self, company, date, excluded_aml_ids=(), due_limit=None
+    ):
         """After printing: move the printed customers to their next level.
 
         :return: the customers moved
         """
         partners = self._followup_lock()
-        collected = partners._followup_collect(company, date, excluded_aml_ids, due_limit)
+        collected = partners._followup_collect(
+            company, date, excluded_aml_ids, due_limit
+        )
         partners = partners.filtered(lambda p: collected[p.id]["due"])
         _combined, documents, extension = partners._followup_render_letters(
             company, date, excluded_aml_ids, due_limit
@@ -491,7 +534,12 @@ class ResPartner(models.Model):
         return partners
 
     def _followup_send_email(
-        self, company, date, excluded_aml_ids=(), due_limit=None, only_email_levels=False
+        self,
+        company,
+        date,
+        excluded_aml_ids=(),
+        due_limit=None,
+        only_email_levels=False,
     ):
         """E-mail the reminders of the customers of ``self`` that have something due.
 
@@ -508,7 +556,9 @@ class ResPartner(models.Model):
             partner: self.env._("being reminded by another user or process")
             for partner in self.commercial_partner_id - partners
         }
-        collected = partners._followup_collect(company, date, excluded_aml_ids, due_limit)
+        collected = partners._followup_collect(
+            company, date, excluded_aml_ids, due_limit
+        )
         partners = partners.filtered(lambda p: collected[p.id]["due"])
         if only_email_levels:
             partners = partners.filtered(lambda p: collected[p.id]["level"].send_email)
@@ -523,7 +573,9 @@ class ResPartner(models.Model):
         _combined, documents, extension = partners._followup_render_letters(
             company, date, excluded_aml_ids, due_limit
         )
-        letters = partners._followup_letter_values(company, date, excluded_aml_ids, due_limit)
+        letters = partners._followup_letter_values(
+            company, date, excluded_aml_ids, due_limit
+        )
         attachments = partners._followup_attach(documents, extension, date)
         default_template = self.env.ref(
             "account_payment_followup.followup_mail_template", raise_if_not_found=False
@@ -535,13 +587,21 @@ class ResPartner(models.Model):
             try:
                 with self.env.cr.savepoint():
                     partner._followup_queue_email(
-                        template, letter, recipients[partner.id], attachments[partner.id], company
+                        template,
+                        letter,
+                        recipients[partner.id],
+                        attachments[partner.id],
+                        company,
                     )
             except Exception as error:  # noqa: BLE001 - one customer never stops the others
-                _logger.warning("Follow-up e-mail to %s failed: %s", partner.display_name, error)
+                _logger.warning(
+                    "Follow-up e-mail to %s failed: %s", partner.display_name, error
+                )
                 skipped[partner] = str(error)
                 partner.sudo().message_post(
-                    body=self.env._("Payment reminder could not be e-mailed: %(error)s", error=error),
+                    body=self.env._(
+                        "Payment reminder could not be e-mailed: %(error)s", error=error
+                    ),
                     subtype_xmlid="mail.mt_note",
                 )
                 continue
@@ -582,7 +642,7 @@ class ResPartner(models.Model):
             },
         )
 
-    # ------------------------------------------------------------------ SCHEDULED ACTION
+    # ------------------------------------------------------------------ CRON
     @api.model
     def _cron_send_followup_reminders(self, batch_size=100):
         """Daily: e-mail the reminders due today, company by company, in batches.
@@ -621,7 +681,8 @@ class ResPartner(models.Model):
             done += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(work) - done)
             if auto_commit:
-                self.env.cr.commit()
+                # a batch done stays done if the run is interrupted later
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         _logger.info("Payment follow-up: %s customers processed", done)
 
     def _followup_cron_batch(self, company, date):
@@ -630,7 +691,9 @@ class ResPartner(models.Model):
         collected = self._followup_collect(company, date)
         levels = {pid: entry["level"] for pid, entry in collected.items()}
         by_email = self.filtered(lambda p: levels[p.id].send_email)
-        sent, skipped = by_email._followup_send_email(company, date, only_email_levels=True)
+        sent, skipped = by_email._followup_send_email(
+            company, date, only_email_levels=True
+        )
         # levels without letter nor e-mail: only the manual action
         manual_only = self.filtered(
             lambda p: not levels[p.id].send_email
@@ -669,7 +732,9 @@ class ResPartner(models.Model):
         planned = {(act.res_id, act.summary) for act in existing}
         for partner in self:
             level = levels[partner.id]
-            summary = self.env._("Payment reminder to print: %(level)s", level=level.name)
+            summary = self.env._(
+                "Payment reminder to print: %(level)s", level=level.name
+            )
             if (partner.id, summary) in planned:
                 continue
             user = (
@@ -684,8 +749,8 @@ class ResPartner(models.Model):
                 date_deadline=date,
                 summary=summary,
                 note=self.env._(
-                    "Not e-mailed by the daily follow-up (%(reason)s): print the letter "
-                    "from Send Reminders.",
+                    "Not e-mailed by the daily follow-up (%(reason)s): print the "
+                    "letter from Send Reminders.",
                     reason=reasons[partner],
                 ),
                 user_id=user.id,

@@ -16,8 +16,12 @@ class ReportFollowupLetter(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         data = data or {}
         partners = self.env["res.partner"].browse(docids)
-        company = self.env["res.company"].browse(data.get("company_id")) or self.env.company
-        date = fields.Date.to_date(data.get("followup_date")) or fields.Date.context_today(self)
+        company = (
+            self.env["res.company"].browse(data.get("company_id")) or self.env.company
+        )
+        date = fields.Date.to_date(
+            data.get("followup_date")
+        ) or fields.Date.context_today(self)
         letters = partners._followup_letter_values(
             company,
             date,

@@ -18,7 +18,11 @@ class FollowupCommon(AccountTestInvoicingCommon):
         cls.policy = cls.env["followup.policy"]._get_company_default(cls.company)
         cls.levels = cls.policy.line_ids.sorted("delay")
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Professionnel France", "email": "compta@profr.example", "ref": "PROFR"}
+            {
+                "name": "Professionnel France",
+                "email": "compta@profr.example",
+                "ref": "PROFR",
+            }
         )
         cls.user_invoice = new_test_user(
             cls.env,
@@ -62,7 +66,12 @@ class FollowupCommon(AccountTestInvoicingCommon):
                     "currency_id": (currency or company.currency_id).id,
                     "invoice_line_ids": [
                         Command.create(
-                            {"name": "Services", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                            {
+                                "name": "Services",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [],
+                            }
                         )
                     ],
                 }
@@ -74,7 +83,7 @@ class FollowupCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def _pay(cls, invoice, amount, date="2026-01-15"):
-        """Register a payment of ``amount`` (in the invoice's currency) on ``invoice``."""
+        """Register a payment of ``amount`` (invoice's currency) on ``invoice``."""
         return (
             cls.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=invoice.ids)

@@ -23,15 +23,22 @@ class TestFollowupCron(FollowupCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:1")
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:1"
+        )
         cls.level_0, cls.level_1 = cls.levels[:2]
         Partner = cls.env["res.partner"]
         cls.customers = Partner.create(
-            [{"name": f"Client {i}", "email": f"client{i}@example.com"} for i in range(3)]
+            [
+                {"name": f"Client {i}", "email": f"client{i}@example.com"}
+                for i in range(3)
+            ]
         )
         cls.invoices = cls.env["account.move"]
         for customer in cls.customers:
-            cls.invoices |= cls._create_invoice(customer, 100.0, "2026-01-01", "2026-01-31")
+            cls.invoices |= cls._create_invoice(
+                customer, 100.0, "2026-01-01", "2026-01-31"
+            )
         cls.cron = cls.env.ref("account_payment_followup.followup_send_ir_cron")
 
     def _run_cron(self, **kwargs):
@@ -41,7 +48,9 @@ class TestFollowupCron(FollowupCommon):
 
     def test_cron_is_daily_and_active(self):
         self.assertTrue(self.cron.active)
-        self.assertEqual((self.cron.interval_number, self.cron.interval_type), (1, "days"))
+        self.assertEqual(
+            (self.cron.interval_number, self.cron.interval_type), (1, "days")
+        )
 
     def test_cron_emails_due_customers_once_a_day(self):
         mails = self._run_cron()
@@ -51,7 +60,8 @@ class TestFollowupCron(FollowupCommon):
         self.assertTrue(all(mail.attachment_ids for mail in mails))
         self.assertRecordValues(
             self.invoices,
-            [{"followup_line_id": self.level_0.id, "followup_date": date(2026, 3, 1)}] * 3,
+            [{"followup_line_id": self.level_0.id, "followup_date": date(2026, 3, 1)}]
+            * 3,
         )
         # idempotent: a second run the same day sends nothing
         self.assertFalse(self._run_cron())
@@ -80,7 +90,9 @@ class TestFollowupCron(FollowupCommon):
             mute_logger("odoo.addons.account_payment_followup.models.res_partner"),
         ):
             mails = self._run_cron(batch_size=1)
-        self.assertEqual(set(mails.mapped("res_id")), set((self.customers - failing).ids))
+        self.assertEqual(
+            set(mails.mapped("res_id")), set((self.customers - failing).ids)
+        )
         self.assertFalse(self.invoices[1].followup_line_id)
         self.assertEqual(self.invoices[0].followup_line_id, self.level_0)
         # the next run carries on with what is left
@@ -162,7 +174,9 @@ class TestFollowupCron(FollowupCommon):
             self.assertFalse(Partner.browse(held_by_other)._followup_lock())
             other.rollback()
         # once the other transaction is over they can be locked again
-        self.assertEqual(Partner.browse(held_by_other[:1])._followup_lock().ids, held_by_other[:1])
+        self.assertEqual(
+            Partner.browse(held_by_other[:1])._followup_lock().ids, held_by_other[:1]
+        )
 
     def test_multi_company_isolation(self):
         company_b = self.setup_other_company(name="Société B")["company"]
@@ -199,7 +213,10 @@ class TestFollowupCron(FollowupCommon):
             company_ids=[Command.set(company_b.ids)],
         )
         self.assertEqual(
-            self.customers[0].with_user(user_b).with_context(followup_date=TODAY).followup_amount_due,
+            self.customers[0]
+            .with_user(user_b)
+            .with_context(followup_date=TODAY)
+            .followup_amount_due,
             777.0,
         )
 

@@ -26,7 +26,9 @@ class TestFollowupEngine(FollowupCommon):
 
     # ------------------------------------------------------------------ thresholds
     def test_first_level_due_after_its_delay(self):
-        self._create_invoice(amount=100, invoice_date="2025-12-01", due_date="2026-01-01")
+        self._create_invoice(
+            amount=100, invoice_date="2025-12-01", due_date="2026-01-01"
+        )
         before = self._state(self.customer, "2026-01-15")
         self.assertRecordValues(
             before,
@@ -47,13 +49,19 @@ class TestFollowupEngine(FollowupCommon):
         self.assertEqual(on_time.followup_next_line_id, self.level_0)
         # not yet due at all: not overdue either
         self.assertEqual(self._state(self.customer, "2025-12-31").followup_status, "ok")
-        self.assertEqual(self._state(self.customer, "2025-12-31").followup_amount_overdue, 0.0)
+        self.assertEqual(
+            self._state(self.customer, "2025-12-31").followup_amount_overdue, 0.0
+        )
 
     def test_no_level_skipping_and_gap_between_levels(self):
-        invoice = self._create_invoice(amount=500, invoice_date="2025-08-01", due_date="2025-09-01")
+        invoice = self._create_invoice(
+            amount=500, invoice_date="2025-08-01", due_date="2025-09-01"
+        )
         # 136 days overdue, never reminded: the first level only, not litigation
         today = "2026-01-15"
-        self.assertEqual(self._state(self.customer, today).followup_next_line_id, self.level_0)
+        self.assertEqual(
+            self._state(self.customer, today).followup_next_line_id, self.level_0
+        )
         self._mark(invoice, self.level_0, today)
         partner = self._state(self.customer, today)
         self.assertRecordValues(
@@ -75,19 +83,28 @@ class TestFollowupEngine(FollowupCommon):
         )
 
     def test_minimum_gap_after_a_late_reminder(self):
-        invoice = self._create_invoice(amount=80, invoice_date="2026-01-01", due_date="2026-01-01")
+        invoice = self._create_invoice(
+            amount=80, invoice_date="2026-01-01", due_date="2026-01-01"
+        )
         # level 0 sent late, on 10 February: level 1's threshold (31 January) is
         # passed, but it needs 15 days after the first reminder
         self._mark(invoice, self.level_0, "2026-02-10")
         self.assertFalse(self._state(self.customer, "2026-02-24").followup_next_line_id)
-        self.assertEqual(self._state(self.customer, "2026-02-24").followup_next_date, date(2026, 2, 25))
+        self.assertEqual(
+            self._state(self.customer, "2026-02-24").followup_next_date,
+            date(2026, 2, 25),
+        )
         self.assertEqual(
             self._state(self.customer, "2026-02-25").followup_next_line_id, self.level_1
         )
 
     def test_partner_level_is_highest_due_among_invoices(self):
-        old = self._create_invoice(amount=300, invoice_date="2025-11-01", due_date="2025-11-01")
-        self._create_invoice(amount=200, invoice_date="2026-01-01", due_date="2026-01-01")
+        old = self._create_invoice(
+            amount=300, invoice_date="2025-11-01", due_date="2025-11-01"
+        )
+        self._create_invoice(
+            amount=200, invoice_date="2026-01-01", due_date="2026-01-01"
+        )
         self._mark(old, self.level_1, "2025-12-20")
         partner = self._state(self.customer, "2026-01-20")
         # old invoice: level 2 due (threshold 16/12, gap 15 days since 20/12 -> 4/1)
@@ -108,7 +125,9 @@ class TestFollowupEngine(FollowupCommon):
 
     # ------------------------------------------------------------------ amounts
     def test_partial_payment(self):
-        invoice = self._create_invoice(amount=1000, invoice_date="2026-01-01", due_date="2026-01-31")
+        invoice = self._create_invoice(
+            amount=1000, invoice_date="2026-01-01", due_date="2026-01-31"
+        )
         self._pay(invoice, 400, date="2026-02-05")
         partner = self._state(self.customer, "2026-02-20")
         self.assertEqual(invoice.payment_state, "partial")
@@ -125,9 +144,13 @@ class TestFollowupEngine(FollowupCommon):
         )
 
     def test_full_payment_resets(self):
-        invoice = self._create_invoice(amount=250, invoice_date="2025-12-01", due_date="2025-12-01")
+        invoice = self._create_invoice(
+            amount=250, invoice_date="2025-12-01", due_date="2025-12-01"
+        )
         self._mark(invoice, self.level_1, "2026-01-01")
-        self.assertEqual(self._state(self.customer, "2026-01-10").followup_line_id, self.level_1)
+        self.assertEqual(
+            self._state(self.customer, "2026-01-10").followup_line_id, self.level_1
+        )
         self._pay(invoice, 250, date="2026-01-10")
         partner = self._state(self.customer, "2026-03-01")
         self.assertRecordValues(
@@ -145,9 +168,14 @@ class TestFollowupEngine(FollowupCommon):
         )
 
     def test_credit_note_reduces_amount_never_raises_level(self):
-        self._create_invoice(amount=1000, invoice_date="2025-12-01", due_date="2025-12-01")
         self._create_invoice(
-            amount=200, invoice_date="2025-12-05", due_date="2025-12-05", move_type="out_refund"
+            amount=1000, invoice_date="2025-12-01", due_date="2025-12-01"
+        )
+        self._create_invoice(
+            amount=200,
+            invoice_date="2025-12-05",
+            due_date="2025-12-05",
+            move_type="out_refund",
         )
         partner = self._state(self.customer, "2025-12-20")
         self.assertEqual(partner.followup_amount_due, 800.0)
@@ -171,7 +199,10 @@ class TestFollowupEngine(FollowupCommon):
     def test_foreign_currency(self):
         currency = self.setup_other_currency("EUR", rates=[("2025-01-01", 2.0)])
         invoice = self._create_invoice(
-            amount=1000, invoice_date="2025-12-01", due_date="2025-12-01", currency=currency
+            amount=1000,
+            invoice_date="2025-12-01",
+            due_date="2025-12-01",
+            currency=currency,
         )
         partner = self._state(self.customer, "2025-12-20")
         self.assertEqual(partner.followup_amount_due, 500.0)
@@ -184,9 +215,15 @@ class TestFollowupEngine(FollowupCommon):
         self.assertEqual(item["move_id"], invoice.id)
 
     def test_litigation_excluded_from_levels_but_due(self):
-        disputed = self._create_invoice(amount=700, invoice_date="2025-10-01", due_date="2025-10-01")
+        disputed = self._create_invoice(
+            amount=700, invoice_date="2025-10-01", due_date="2025-10-01"
+        )
         disputed.followup_blocked = True
-        self.assertTrue(disputed.line_ids.filtered(lambda line: line.account_type == "asset_receivable").blocked)
+        self.assertTrue(
+            disputed.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            ).blocked
+        )
         partner = self._state(self.customer, "2026-01-15")
         self.assertRecordValues(
             partner,
@@ -199,21 +236,29 @@ class TestFollowupEngine(FollowupCommon):
                 }
             ],
         )
-        self._create_invoice(amount=100, invoice_date="2025-12-01", due_date="2025-12-01")
+        self._create_invoice(
+            amount=100, invoice_date="2025-12-01", due_date="2025-12-01"
+        )
         partner = self._state(self.customer, "2026-01-15")
         self.assertEqual(partner.followup_amount_due, 800.0)
         self.assertEqual(partner.followup_amount_overdue, 100.0)
         self.assertEqual(partner.followup_next_line_id, self.level_0)
         disputed.followup_blocked = False
-        self.assertEqual(self._state(self.customer, "2026-01-15").followup_amount_overdue, 800.0)
+        self.assertEqual(
+            self._state(self.customer, "2026-01-15").followup_amount_overdue, 800.0
+        )
 
     def test_contact_invoices_count_for_the_company(self):
         contact = self.env["res.partner"].create(
             {"name": "Compta", "parent_id": self.customer.id, "type": "invoice"}
         )
         self._create_invoice(partner=contact, amount=90, invoice_date="2025-12-01")
-        self.assertEqual(self._state(self.customer, "2026-01-15").followup_amount_due, 90.0)
-        self.assertEqual(self._state(contact, "2026-01-15").followup_next_line_id, self.level_0)
+        self.assertEqual(
+            self._state(self.customer, "2026-01-15").followup_amount_due, 90.0
+        )
+        self.assertEqual(
+            self._state(contact, "2026-01-15").followup_next_line_id, self.level_0
+        )
 
     # ------------------------------------------------------------------ term types
     def test_working_days_and_end_of_month_levels(self):
@@ -229,17 +274,30 @@ class TestFollowupEngine(FollowupCommon):
         )
         self.level_0.write({"delay": 1, "term_type": "working_days"})
         self.level_1.write({"delay": 20, "term_type": "end_of_month"})
-        invoice = self._create_invoice(amount=10, invoice_date="2026-04-01", due_date="2026-04-30")
+        invoice = self._create_invoice(
+            amount=10, invoice_date="2026-04-01", due_date="2026-04-30"
+        )
         # Friday 1 May is a holiday, then the week-end: due on Monday 4 May
         self.assertFalse(self._state(self.customer, "2026-05-03").followup_next_line_id)
-        self.assertEqual(self._state(self.customer, "2026-05-03").followup_next_date, date(2026, 5, 4))
-        self.assertEqual(self._state(self.customer, "2026-05-04").followup_next_line_id, self.level_0)
+        self.assertEqual(
+            self._state(self.customer, "2026-05-03").followup_next_date,
+            date(2026, 5, 4),
+        )
+        self.assertEqual(
+            self._state(self.customer, "2026-05-04").followup_next_line_id, self.level_0
+        )
         # end of month: 30 April + 20 days = 20 May (gap 19 days after 4 May: 23 May)
         self._mark(invoice, self.level_0, "2026-05-04")
-        self.assertEqual(self._state(self.customer, "2026-05-04").followup_next_date, date(2026, 5, 23))
+        self.assertEqual(
+            self._state(self.customer, "2026-05-04").followup_next_date,
+            date(2026, 5, 23),
+        )
         self.level_0.write({"delay": 0})
         # gap is now 20 days: 24 May
-        self.assertEqual(self._state(self.customer, "2026-05-04").followup_next_date, date(2026, 5, 24))
+        self.assertEqual(
+            self._state(self.customer, "2026-05-04").followup_next_date,
+            date(2026, 5, 24),
+        )
 
     # ------------------------------------------------------------------ policies
     def test_partner_own_policy(self):
@@ -250,15 +308,21 @@ class TestFollowupEngine(FollowupCommon):
                 "line_ids": [Command.create({"name": "Early", "delay": 3})],
             }
         )
-        vip = self.env["res.partner"].create({"name": "VIP", "followup_policy_id": strict.id})
+        vip = self.env["res.partner"].create(
+            {"name": "VIP", "followup_policy_id": strict.id}
+        )
         self._create_invoice(partner=vip, amount=10, invoice_date="2026-01-01")
         self._create_invoice(amount=10, invoice_date="2026-01-01")
-        self.assertEqual(self._state(vip, "2026-01-04").followup_next_line_id, strict.line_ids)
+        self.assertEqual(
+            self._state(vip, "2026-01-04").followup_next_line_id, strict.line_ids
+        )
         self.assertFalse(self._state(self.customer, "2026-01-04").followup_next_line_id)
         # archiving the policy falls back on the company default
         strict.active = False
         self.assertFalse(self._state(vip, "2026-01-04").followup_next_line_id)
-        self.assertEqual(self._state(vip, "2026-01-16").followup_next_line_id, self.level_0)
+        self.assertEqual(
+            self._state(vip, "2026-01-16").followup_next_line_id, self.level_0
+        )
 
     def test_two_companies_different_policies(self):
         company_2 = self.setup_other_company(name="Société B")["company"]
@@ -288,9 +352,9 @@ class TestFollowupEngine(FollowupCommon):
         # on the invoice, with tracking (flush first: creation discarded tracking)
         self.env.flush_all()
         self.cr.flush()
-        first.with_context(tracking_disable=False, mail_notrack=False).followup_line_id = (
-            self.level_1
-        )
+        first.with_context(
+            tracking_disable=False, mail_notrack=False
+        ).followup_line_id = self.level_1
         self.env.flush_all()
         self.cr.flush()
         first.invalidate_recordset(["message_ids"])
@@ -309,17 +373,33 @@ class TestFollowupEngine(FollowupCommon):
         partners = due | late | fine
         Partner = self.env["res.partner"].with_context(followup_date="2026-01-10")
         scope = [("id", "in", partners.ids)]
-        self.assertEqual(Partner.search(scope + [("followup_status", "=", "action")]), due)
-        self.assertEqual(Partner.search(scope + [("followup_status", "=", "overdue")]), late)
+        self.assertEqual(
+            Partner.search(scope + [("followup_status", "=", "action")]), due
+        )
+        self.assertEqual(
+            Partner.search(scope + [("followup_status", "=", "overdue")]), late
+        )
         self.assertEqual(Partner.search(scope + [("followup_status", "=", "ok")]), fine)
         self.assertEqual(
-            Partner.search(scope + [("followup_status", "in", ("action", "overdue"))]), due | late
+            Partner.search(scope + [("followup_status", "in", ("action", "overdue"))]),
+            due | late,
         )
-        self.assertEqual(Partner.search(scope + [("followup_status", "!=", "ok")]), due | late)
-        self.assertEqual(Partner.search(scope + [("followup_next_line_id", "=", self.level_0.id)]), due)
-        self.assertEqual(Partner.search(scope + [("followup_next_line_id", "ilike", "Level 0")]), due)
-        self.assertEqual(Partner.search(scope + [("followup_next_line_id", "=", False)]), late | fine)
-        self.assertEqual(Partner.search(scope + [("followup_amount_overdue", ">", 0)]), due | late)
+        self.assertEqual(
+            Partner.search(scope + [("followup_status", "!=", "ok")]), due | late
+        )
+        self.assertEqual(
+            Partner.search(scope + [("followup_next_line_id", "=", self.level_0.id)]),
+            due,
+        )
+        self.assertEqual(
+            Partner.search(scope + [("followup_next_line_id", "ilike", "Level 0")]), due
+        )
+        self.assertEqual(
+            Partner.search(scope + [("followup_next_line_id", "=", False)]), late | fine
+        )
+        self.assertEqual(
+            Partner.search(scope + [("followup_amount_overdue", ">", 0)]), due | late
+        )
 
     # ------------------------------------------------------------------ scaling
     def _count_queries(self, partners):
@@ -333,7 +413,9 @@ class TestFollowupEngine(FollowupCommon):
         return self.cr.sql_log_count - before
 
     def test_query_count_does_not_grow_with_customers(self):
-        partners = self.env["res.partner"].create([{"name": f"Client {i}"} for i in range(100)])
+        partners = self.env["res.partner"].create(
+            [{"name": f"Client {i}"} for i in range(100)]
+        )
         self.env["account.move"].create(
             [
                 {
@@ -342,7 +424,9 @@ class TestFollowupEngine(FollowupCommon):
                     "invoice_date": "2025-12-01",
                     "invoice_date_due": "2025-12-01",
                     "invoice_line_ids": [
-                        Command.create({"name": "x", "price_unit": 10.0 + i, "tax_ids": []})
+                        Command.create(
+                            {"name": "x", "price_unit": 10.0 + i, "tax_ids": []}
+                        )
                     ],
                 }
                 for i, partner in enumerate(partners)
@@ -353,4 +437,7 @@ class TestFollowupEngine(FollowupCommon):
         large = self._count_queries(partners)
         self.assertEqual(small, large)
         self.assertLessEqual(large, 8)
-        self.assertEqual(partners.with_context(followup_date="2026-02-01").mapped("followup_status"), ["action"] * 100)
+        self.assertEqual(
+            partners.with_context(followup_date="2026-02-01").mapped("followup_status"),
+            ["action"] * 100,
+        )

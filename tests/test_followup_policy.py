@@ -20,10 +20,30 @@ class TestFollowupPolicy(FollowupCommon):
         self.assertRecordValues(
             self.levels,
             [
-                {"name": "Level 0: 15 days net", "delay": 15, "term_type": "net_days", "level_number": 1},
-                {"name": "Level 1: 30 days net", "delay": 30, "term_type": "net_days", "level_number": 2},
-                {"name": "Level 2: 45 days net", "delay": 45, "term_type": "net_days", "level_number": 3},
-                {"name": "Level 3: Litigation", "delay": 60, "term_type": "net_days", "level_number": 4},
+                {
+                    "name": "Level 0: 15 days net",
+                    "delay": 15,
+                    "term_type": "net_days",
+                    "level_number": 1,
+                },
+                {
+                    "name": "Level 1: 30 days net",
+                    "delay": 30,
+                    "term_type": "net_days",
+                    "level_number": 2,
+                },
+                {
+                    "name": "Level 2: 45 days net",
+                    "delay": 45,
+                    "term_type": "net_days",
+                    "level_number": 3,
+                },
+                {
+                    "name": "Level 3: Litigation",
+                    "delay": 60,
+                    "term_type": "net_days",
+                    "level_number": 4,
+                },
             ],
         )
         for level in self.levels:
@@ -33,9 +53,13 @@ class TestFollowupPolicy(FollowupCommon):
 
     def test_default_data_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(["account_payment_followup"], ["fr_FR"])
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_payment_followup"], ["fr_FR"]
+        )
         self.env.invalidate_all()
-        data_policy = self.env.ref("account_payment_followup.followup_policy_default").sudo()
+        data_policy = self.env.ref(
+            "account_payment_followup.followup_policy_default"
+        ).sudo()
         # a company created now gets a copy with both languages
         new_company = self.env["res.company"].create({"name": "Filiale Nantes"})
         copied_policy = self.env["followup.policy"]._get_company_default(new_company)
@@ -54,7 +78,9 @@ class TestFollowupPolicy(FollowupCommon):
             text_fr = policy_fr.line_ids.sorted("delay")[0].description
             self.assertIn("Madame, Monsieur", text_fr)
             self.assertIn("%(user_signature)s", text_fr)
-            self.assertEqual(policy.with_context(lang="en_US").name, "Default follow-up")
+            self.assertEqual(
+                policy.with_context(lang="en_US").name, "Default follow-up"
+            )
 
     def test_new_company_gets_default_policy(self):
         company = self.env["res.company"].create({"name": "Filiale Lyon"})
@@ -86,7 +112,9 @@ class TestFollowupPolicy(FollowupCommon):
 
     def test_message_valid_accepted_and_rendered(self):
         level = self.levels[0]
-        level.description = "Dear %(partner_name)s, on %(date)s we ask 5%% — %(company_name)s"
+        level.description = (
+            "Dear %(partner_name)s, on %(date)s we ask 5%% — %(company_name)s"
+        )
         self.assertEqual(
             level._render_message(
                 {"partner_name": "ACME", "date": "01/02/2026", "company_name": "Durand"}
@@ -106,8 +134,12 @@ class TestFollowupPolicy(FollowupCommon):
                 {"policy_id": self.policy.id, "name": "Again 30", "delay": 30}
             )
         # the same delay in another policy is fine
-        other = self.env["followup.policy"].create({"name": "Strict", "is_default": False})
-        self.env["followup.line"].create({"policy_id": other.id, "name": "Thirty", "delay": 30})
+        other = self.env["followup.policy"].create(
+            {"name": "Strict", "is_default": False}
+        )
+        self.env["followup.line"].create(
+            {"policy_id": other.id, "name": "Thirty", "delay": 30}
+        )
 
     @mute_logger("odoo.sql_db")
     def test_negative_delay_refused(self):
@@ -128,17 +160,26 @@ class TestFollowupPolicy(FollowupCommon):
 
     def test_single_default_policy_per_company(self):
         with self.assertRaises(ValidationError):
-            self.env["followup.policy"].create({"name": "Second default", "is_default": True})
+            self.env["followup.policy"].create(
+                {"name": "Second default", "is_default": True}
+            )
         # a non-default policy, or an archived default, is allowed
         other = self.env["followup.policy"].create({"name": "VIP", "is_default": False})
         self.policy.active = False
         other.is_default = True
-        self.assertEqual(self.env["followup.policy"]._get_company_default(self.company), other)
+        self.assertEqual(
+            self.env["followup.policy"]._get_company_default(self.company), other
+        )
 
     # ------------------------------------------------------------------ term types
     def _level(self, delay, term_type):
         return self.env["followup.line"].new(
-            {"policy_id": self.policy.id, "name": "t", "delay": delay, "term_type": term_type}
+            {
+                "policy_id": self.policy.id,
+                "name": "t",
+                "delay": delay,
+                "term_type": term_type,
+            }
         )
 
     def test_threshold_net_days(self):
@@ -152,7 +193,10 @@ class TestFollowupPolicy(FollowupCommon):
         level = self._level(15, "end_of_month")
         self.assertEqual(
             level._get_threshold_dates([date(2026, 1, 20), date(2026, 1, 31)]),
-            {date(2026, 1, 20): date(2026, 2, 15), date(2026, 1, 31): date(2026, 2, 15)},
+            {
+                date(2026, 1, 20): date(2026, 2, 15),
+                date(2026, 1, 31): date(2026, 2, 15),
+            },
         )
         # February of a leap year ends on the 29th
         self.assertEqual(
@@ -168,7 +212,10 @@ class TestFollowupPolicy(FollowupCommon):
         calendar = self.company.resource_calendar_id
         calendar.tz = "Europe/Paris"
         due = date(2026, 4, 30)  # a Thursday; Friday 1 May 2026 is Labour Day
-        level_1, level_3 = self._level(1, "working_days"), self._level(3, "working_days")
+        level_1, level_3 = (
+            self._level(1, "working_days"),
+            self._level(3, "working_days"),
+        )
         # without the holiday: Friday, then across the week-end
         self.assertEqual(level_1._get_threshold_dates([due]), {due: date(2026, 5, 1)})
         self.assertEqual(level_3._get_threshold_dates([due]), {due: date(2026, 5, 5)})
@@ -185,7 +232,8 @@ class TestFollowupPolicy(FollowupCommon):
         self.assertEqual(level_3._get_threshold_dates([due]), {due: date(2026, 5, 6)})
         # due on a Saturday: the first working day after it is Monday
         self.assertEqual(
-            level_1._get_threshold_dates([date(2026, 5, 9)]), {date(2026, 5, 9): date(2026, 5, 11)}
+            level_1._get_threshold_dates([date(2026, 5, 9)]),
+            {date(2026, 5, 9): date(2026, 5, 11)},
         )
         # a long delay spanning months, many due dates at once
         dues = [date(2026, 1, 5), date(2026, 3, 31), date(2026, 12, 24)]
@@ -220,15 +268,17 @@ class TestFollowupPolicy(FollowupCommon):
         Policy = self.env["followup.policy"].with_user(self.user_manager)
         self.assertEqual(Policy.search([]), self.policy)
         self.assertFalse(
-            self.env["followup.line"].with_user(self.user_manager).search(
-                [("company_id", "=", other_company.id)]
-            )
+            self.env["followup.line"]
+            .with_user(self.user_manager)
+            .search([("company_id", "=", other_company.id)])
         )
         with self.assertRaises(AccessError):
             other_policy.with_user(self.user_manager).read(["name"])
         # a user of both companies sees both
         self.user_manager.company_ids = [Command.link(other_company.id)]
         self.assertEqual(
-            Policy.with_context(allowed_company_ids=[self.company.id, other_company.id]).search([]),
+            Policy.with_context(
+                allowed_company_ids=[self.company.id, other_company.id]
+            ).search([]),
             self.policy | other_policy,
         )

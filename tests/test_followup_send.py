@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
 import shutil
 import subprocess
 import tempfile
@@ -8,7 +7,7 @@ from unittest.mock import patch
 
 import lxml.html
 
-from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_actions_report import IrActionsReport
@@ -38,7 +37,9 @@ class TestFollowupSend(FollowupCommon):
     def setUpClass(cls):
         super().setUpClass()
         # wkhtmltopdf must not wait for this process' own HTTP server (test cursor)
-        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:1")
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:1"
+        )
         cls.company.write(
             {
                 "name": "Atelier Durand SARL",
@@ -56,10 +57,16 @@ class TestFollowupSend(FollowupCommon):
         )
         cls.level_0, cls.level_1 = cls.levels[:2]
         Partner = cls.env["res.partner"]
-        cls.alpha = Partner.create({"name": "Alpha Bâtiment", "email": "alpha@example.com", "ref": "ALPHA"})
+        cls.alpha = Partner.create(
+            {"name": "Alpha Bâtiment", "email": "alpha@example.com", "ref": "ALPHA"}
+        )
         cls.beta = Partner.create({"name": "Beta Conseil", "email": "beta@example.com"})
-        cls.gamma = Partner.create({"name": "Gamma Sans Mail", "street": "1 rue de Lyon"})
-        cls.delta = Partner.create({"name": "Delta Pas Echu", "email": "delta@example.com"})
+        cls.gamma = Partner.create(
+            {"name": "Gamma Sans Mail", "street": "1 rue de Lyon"}
+        )
+        cls.delta = Partner.create(
+            {"name": "Delta Pas Echu", "email": "delta@example.com"}
+        )
         cls.alpha_1 = cls._create_invoice(cls.alpha, 1200.0, "2026-01-10", "2026-01-20")
         cls.alpha_2 = cls._create_invoice(cls.alpha, 300.0, "2026-01-25", "2026-02-05")
         cls.beta_1 = cls._create_invoice(cls.beta, 450.0, "2026-01-01", "2026-01-31")
@@ -67,7 +74,9 @@ class TestFollowupSend(FollowupCommon):
         cls.delta_1 = cls._create_invoice(cls.delta, 99.0, "2026-02-20", "2026-02-28")
 
     def _wizard(self, **values):
-        return self.env["followup.send"].create({"date": TODAY, "due_limit": TODAY, **values})
+        return self.env["followup.send"].create(
+            {"date": TODAY, "due_limit": TODAY, **values}
+        )
 
     def _line(self, wizard, partner):
         return wizard.line_ids.filtered(lambda line: line.partner_id == partner)
@@ -75,11 +84,15 @@ class TestFollowupSend(FollowupCommon):
     # ------------------------------------------------------------------ listing
     def test_wizard_lists_what_the_engine_says_is_due(self):
         wizard = self._wizard()
-        expected = self.env["res.partner"].with_context(followup_date=TODAY).search(
-            [("followup_status", "=", "action")]
+        expected = (
+            self.env["res.partner"]
+            .with_context(followup_date=TODAY)
+            .search([("followup_status", "=", "action")])
         )
         self.assertEqual(wizard.line_ids.partner_id, expected)
-        self.assertEqual(wizard.line_ids.partner_id, self.alpha | self.beta | self.gamma)
+        self.assertEqual(
+            wizard.line_ids.partner_id, self.alpha | self.beta | self.gamma
+        )
         alpha = self._line(wizard, self.alpha)
         self.assertRecordValues(
             alpha,
@@ -106,7 +119,9 @@ class TestFollowupSend(FollowupCommon):
     def test_wizard_from_selected_customers(self):
         wizard = (
             self.env["followup.send"]
-            .with_context(active_model="res.partner", active_ids=(self.beta | self.delta).ids)
+            .with_context(
+                active_model="res.partner", active_ids=(self.beta | self.delta).ids
+            )
             .create({"date": TODAY, "due_limit": TODAY})
         )
         self.assertEqual(wizard.line_ids.partner_id, self.beta)
@@ -126,7 +141,9 @@ class TestFollowupSend(FollowupCommon):
         wizard = self._wizard()
         alpha = self._line(wizard, self.alpha)
         # leave alpha's second invoice out (not concerned)
-        alpha.item_ids.filtered(lambda item: item.move_id == self.alpha_2).included = False
+        alpha.item_ids.filtered(
+            lambda item: item.move_id == self.alpha_2
+        ).included = False
         self._line(wizard, self.beta).selected = False
         wizard.action_print()
         wizard.action_confirm()
@@ -148,7 +165,10 @@ class TestFollowupSend(FollowupCommon):
         # the same day, nothing is due any more for them
         again = self._wizard()
         self.assertEqual(again.line_ids.partner_id, self.alpha | self.beta)
-        self.assertEqual(self._line(again, self.alpha).item_ids.filtered("next_level_id").move_id, self.alpha_2)
+        self.assertEqual(
+            self._line(again, self.alpha).item_ids.filtered("next_level_id").move_id,
+            self.alpha_2,
+        )
 
     def test_letter_content(self):
         self.alpha.lang = "en_US"
@@ -160,19 +180,32 @@ class TestFollowupSend(FollowupCommon):
         self.assertIn("L. 441-10", letter["legal_notice"])
         self.assertIn("D. 441-5", letter["legal_notice"])
         [block] = letter["currencies"]
-        self.assertEqual([line["name"] for line in block["lines"]], [self.alpha_1.name, self.alpha_2.name])
+        self.assertEqual(
+            [line["name"] for line in block["lines"]],
+            [self.alpha_1.name, self.alpha_2.name],
+        )
         html = self.env["ir.actions.report"]._render_qweb_html(
             "account_payment_followup.report_followup_letter",
             self.alpha.ids,
             {"followup_date": "2026-03-01", "company_id": self.company.id},
         )[0]
         html = " ".join(lxml.html.fromstring(html).text_content().split())
-        for text in ("Payment reminder no. 1", "ALPHA", "73282932000074", "FR44732829320", "FR7630002005500000157845Z02", self.alpha_1.name, "1,500.00"):
+        for text in (
+            "Payment reminder no. 1",
+            "ALPHA",
+            "73282932000074",
+            "FR44732829320",
+            "FR7630002005500000157845Z02",
+            self.alpha_1.name,
+            "1,500.00",
+        ):
             self.assertIn(text, html)
 
     def test_letter_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(["account_payment_followup"], ["fr_FR"])
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_payment_followup"], ["fr_FR"]
+        )
         self.env.invalidate_all()
         # this company's levels were copied before French was loaded: take the
         # shipped French text of the module's own level
@@ -251,7 +284,9 @@ class TestFollowupSend(FollowupCommon):
         self.assertEqual(attachment.mimetype, "application/pdf")
         self.assertIn("Alpha", pdf_pages(attachment.raw)[0])
         # e-mailed customers moved, the one without e-mail did not and is reported
-        self.assertEqual((self.alpha_1 | self.alpha_2 | self.beta_1).followup_line_id, self.level_0)
+        self.assertEqual(
+            (self.alpha_1 | self.alpha_2 | self.beta_1).followup_line_id, self.level_0
+        )
         self.assertFalse(self.gamma_1.followup_line_id)
         self.assertIn("Gamma Sans Mail", wizard.result)
         self.assertIn("no valid e-mail address", wizard.result)
@@ -261,7 +296,9 @@ class TestFollowupSend(FollowupCommon):
         second = self._wizard()
         self.assertEqual(second.line_ids.partner_id, self.gamma)
         second.action_send_email()
-        self.assertEqual(self.env["mail.mail"].search_count([("id", "not in", existing.ids)]), 2)
+        self.assertEqual(
+            self.env["mail.mail"].search_count([("id", "not in", existing.ids)]), 2
+        )
 
     def test_send_email_twice_same_date_through_sending_path(self):
         partners = self.alpha | self.beta
@@ -298,15 +335,18 @@ class TestFollowupSend(FollowupCommon):
         wizard = self._wizard()
         action = self._line(wizard, self.alpha).action_preview()
         self.assertEqual(action["report_type"], "qweb-html")
-        self.assertEqual(action["report_name"], "account_payment_followup.report_followup_letter")
+        self.assertEqual(
+            action["report_name"], "account_payment_followup.report_followup_letter"
+        )
         self.assertEqual(action["data"]["followup_date"], "2026-03-01")
-        self.assertEqual(wizard.action_preview()["context"]["active_ids"], wizard.line_ids[0].partner_id.ids)
+        self.assertEqual(
+            wizard.action_preview()["context"]["active_ids"],
+            wizard.line_ids[0].partner_id.ids,
+        )
 
     def test_company_choice_restricted_to_allowed(self):
         wizard = self._wizard()
         self.assertEqual(wizard.company_id, self.company)
         wizard.line_ids.selected = False
-        with self.assertRaises(Exception):
+        with self.assertRaises(UserError):
             wizard.action_print()
-        self.assertTrue(base64)  # keep import used for the letter download test
-        self.assertEqual(Command.clear()[0], 5)

@@ -184,7 +184,9 @@ class FollowupSend(models.TransientModel):
             entry = collected[partner.id]
             items = entry["items"]
             if self.policy_id:
-                items = [item for item in items if item["policy_id"] == self.policy_id.id]
+                items = [
+                    item for item in items if item["policy_id"] == self.policy_id.id
+                ]
             if not any(item["is_due"] for item in items):
                 continue
             state = states[partner.id]
@@ -197,7 +199,9 @@ class FollowupSend(models.TransientModel):
                     "max_level_id": state["max_line"],
                     "followup_date": state["followup_date"],
                     "last_move_date": last_moves.get(partner.id),
-                    "invoice_count": len({i["move_id"] for i in items if i["amount_residual"] > 0}),
+                    "invoice_count": len(
+                        {i["move_id"] for i in items if i["amount_residual"] > 0}
+                    ),
                     "item_ids": [
                         Command.create(
                             {
@@ -205,9 +209,13 @@ class FollowupSend(models.TransientModel):
                                 "move_id": item["move_id"],
                                 "due_date": item["due_date"],
                                 "amount_residual": item["amount_residual"],
-                                "amount_residual_currency": item["amount_residual_currency"],
+                                "amount_residual_currency": item[
+                                    "amount_residual_currency"
+                                ],
                                 "item_currency_id": item["currency_id"],
-                                "next_level_id": item["next_line"] if item["is_due"] else False,
+                                "next_level_id": item["next_line"]
+                                if item["is_due"]
+                                else False,
                             }
                         )
                         for item in items
@@ -223,13 +231,19 @@ class FollowupSend(models.TransientModel):
         return lines
 
     def _excluded_aml_ids(self):
-        return self.line_ids.item_ids.filtered(lambda item: not item.included).aml_id.ids
+        return self.line_ids.item_ids.filtered(
+            lambda item: not item.included
+        ).aml_id.ids
 
     def _format_result(self, title, done, skipped):
         rows = Markup("").join(
             Markup("<li>%s</li>") % partner.display_name for partner in done
         )
-        text = Markup("<p><strong>%s: %s</strong></p><ul>%s</ul>") % (title, len(done), rows)
+        text = Markup("<p><strong>%s: %s</strong></p><ul>%s</ul>") % (
+            title,
+            len(done),
+            rows,
+        )
         if skipped:
             rows = Markup("").join(
                 Markup("<li>%s: %s</li>") % (partner.display_name, reason)
