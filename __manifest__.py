@@ -24,6 +24,11 @@
         "wizards/followup_send_views.xml",
         "views/account_payment_followup_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "account_payment_followup/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

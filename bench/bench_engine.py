@@ -2,24 +2,27 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Follow-up engine benchmark, on a copy of a bench template (see bench/run.sh).
 
-    python bench/bench_engine.py -c .odoo/odoo.conf -d followup_bench_run_...
+    .venv/bin/python bench/bench_engine.py -c ODOO_CONF -d followup_bench_run_...
 
-Measured for the main company, on a follow-up date chosen for a mix of statuses:
+Measured for the main company on a follow-up date with a mix of statuses (the
+book's date by default: see bench/build_book.py for the reminder history):
 
-* whole-company state: ``followup.engine._get_partner_states`` (all customers)
-  plus ``_get_last_move_dates``, and the same on a subset of customers given by
-  ``partner_ids``;
-* the partner list's "Needs action" page: ``search`` (limit 80) on
-  ``followup_status = action`` then ``read`` of the list columns; the
-  ``search_count`` of that filter; and ``web_search_read`` as the web client calls
-  it (search + read + count).
+a.  whole-company state: ``followup.engine._get_partner_states`` for all customers
+    plus ``_get_last_move_dates`` (a1, a2 alone; a1', a2' on a subset of customers
+    given by ``partner_ids``);
+b.  the partner list's "Needs action" page: ``search`` (limit 80) on
+    ``followup_status = action`` then ``read`` of the list columns (b1, b2 apart);
+c.  ``search_count`` of that filter;
+d.  ``web_search_read``, what the web client calls for that page (search + read +
+    count).
 
 Each step: 1 warm-up run, then ``--runs`` timed runs (ORM cache emptied before
-each; median/min/max), SQL queries per run (``cr.sql_log_count``), and one more
-run under tracemalloc for the peak of Python memory. A table, the targets, and a
-``BENCH_JSON {...}`` line are printed. When a target is missed (or with
-``--profile``) the slowest queries of the step are timed one by one and the
-slowest is shown with EXPLAIN (ANALYZE, BUFFERS).
+each): median / min / max wall time, SQL queries per run (``cr.sql_log_count``);
+then one more run under tracemalloc for the peak of Python memory. Prints a table
+with the targets and a ``BENCH_JSON {...}`` line. With ``--compare`` (the
+``--json-out`` of a run on a smaller template) the table shows the query counts
+of both sizes. When a target is missed (or with ``--profile``) the step's queries
+are timed one by one and the slowest is shown with EXPLAIN (ANALYZE, BUFFERS).
 
 Read-only: the transaction is rolled back at the end.
 """
@@ -27,14 +30,13 @@ Read-only: the transaction is rolled back at the end.
 import argparse
 import json
 import os
-import resource
 import statistics
 import sys
 import time
 import tracemalloc
 from datetime import timedelta
 
-TARGETS = {"state": 2.0, "list_page": 0.3}
+TARGETS = {"state": 2.0, "list_page": 0.3, "web_search_read": 0.3}
 LIST_COLUMNS = [
     "display_name",
     "followup_status",
@@ -42,29 +44,36 @@ LIST_COLUMNS = [
     "followup_amount_overdue",
     "followup_date",
 ]
-# Default follow-up date: this many days after the day the book was generated.
-# run.sh gives the template a reminder history (last reminders sent 0-40 days
-# before the book's date, half of the customers on that very day): on the book's
-# date, customers split between "needs action" (a level became due since their
-# last reminder) and "overdue" (reminded, next level not due yet), a few "ok".
-DEFAULT_DATE_OFFSET = 0
+# Steps whose query count must not depend on the number of customers.
+CONSTANT_QUERIES = [
+    "state",
+    "state_only",
+    "last_moves",
+    "list_page",
+    "search_count",
+    "web_search_read",
+]
+PLAN_LINES_SHOWN = 40
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-c", "--config", required=True)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
     parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per step")
     parser.add_argument(
         "--date-offset",
         type=int,
-        default=DEFAULT_DATE_OFFSET,
-        help="follow-up date, in days after the book's date (default %(default)s)",
+        default=0,
+        help="follow-up date, in days after the book's date (default: the book's date)",
     )
-    parser.add_argument("--subset", type=int, default=1000, help="subset size")
-    parser.add_argument("--profile", action="store_true", help="always profile")
-    parser.add_argument("--steps", default="", help="k=v,... of run.sh, for the JSON")
-    parser.add_argument("--explain-file", help="write the EXPLAIN plans there too")
+    parser.add_argument("--subset", type=int, default=1000, help="a1'/a2' subset size")
+    parser.add_argument("--profile", action="store_true", help="profile even if on target")
+    parser.add_argument("--compare", help="JSON of a run at another size")
+    parser.add_argument("--json-out", help="write the BENCH_JSON payload there too")
+    parser.add_argument("--explain-file", help="write the full query plans there")
+    parser.add_argument("--steps", default="", help="k=v,... timings of run.sh, for the JSON")
+    parser.add_argument("--quiet", action="store_true", help="only a summary line")
     return parser.parse_args()
 
 
@@ -90,10 +99,11 @@ class QueryRecorder:
 
 
 class Bench:
-    def __init__(self, env, runs):
+    def __init__(self, env, runs, quiet=False):
         self.env = env
         self.cr = env.cr
         self.runs = runs
+        self.quiet = quiet
         self.results = {}
 
     def _once(self, fn):
@@ -105,7 +115,7 @@ class Bench:
         elapsed = time.perf_counter() - start
         return elapsed, self.cr.sql_log_count - count, value
 
-    def measure(self, key, label, fn, target=None):
+    def measure(self, key, label, fn):
         self._once(fn)  # warm-up: registry caches, PostgreSQL buffers
         times, queries = [], []
         value = None
@@ -113,13 +123,11 @@ class Bench:
             elapsed, count, value = self._once(fn)
             times.append(elapsed)
             queries.append(count)
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         tracemalloc.start()
         self._once(fn)
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        result = {
+        self.results[key] = {
             "label": label,
             "median": statistics.median(times),
             "min": min(times),
@@ -127,24 +135,20 @@ class Bench:
             "queries": max(queries),
             "queries_min": min(queries),
             "peak_mb": peak / 2**20,
-            "maxrss_delta_mb": (rss_after - rss_before) / 1024,
-            "target": target,
+            "target": TARGETS.get(key),
             "fn": fn,
         }
-        self.results[key] = result
-        print(
-            f"  {label}: median {result['median']:.3f} s, {result['queries']} queries",
-            flush=True,
-        )
+        if not self.quiet:
+            print(f"  {label}: median {statistics.median(times):.3f} s, "
+                  f"{max(queries)} queries", flush=True)
         return value
 
-    # ------------------------------------------------------------------ profiling
-    def profile(self, key, out):
-        """Time each query of step ``key`` alone; EXPLAIN ANALYZE the slowest."""
-        fn = self.results[key]["fn"]
+    def profile(self, key):
+        """Queries of step ``key``, each run alone: [(seconds, sql text)], slowest
+        first."""
         self.env.invalidate_all()
         with QueryRecorder(self.cr) as recorder:
-            fn()
+            self.results[key]["fn"]()
         timed = []
         for query, params in recorder.queries:
             text = self.cr.mogrify(query, params).decode()
@@ -155,42 +159,50 @@ class Bench:
             self.cr.fetchall()
             timed.append((time.perf_counter() - start, text))
         timed.sort(key=lambda item: -item[0])
-        total = sum(seconds for seconds, _text in timed)
-        out(
-            f"\n--- profile of '{self.results[key]['label']}': {len(timed)} SELECTs,"
-            f" {total:.3f} s in SQL when run alone"
-        )
-        for seconds, text in timed[:5]:
-            out(f"  {seconds:8.3f} s  {' '.join(text.split())[:150]}")
-        if timed:
-            self.cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + timed[0][1])
-            plan = "\n".join(row[0] for row in self.cr.fetchall())
-            out(f"  EXPLAIN ANALYZE of the slowest:\n{plan}")
         return timed
 
-    # ------------------------------------------------------------------ report
-    def table(self):
-        lines = []
-        header = (
-            f"{'step':<58} | {'median s':>8} | {'min':>7} | {'max':>7} | "
-            f"{'queries':>7} | {'peak MB':>7} | target"
-        )
-        lines.append(header)
-        lines.append("-" * len(header))
-        for result in self.results.values():
+    def explain(self, text):
+        self.cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + text)
+        return [row[0] for row in self.cr.fetchall()]
+
+    def table(self, compare=None):
+        small_n = compare and compare["N"]
+        columns = [
+            ("step", 56, "<"),
+            ("median s", 8, ">"),
+            ("min", 7, ">"),
+            ("max", 7, ">"),
+            ("queries", 7, ">"),
+        ]
+        if compare:
+            columns.append((f"q @{small_n}", 7, ">"))
+        columns += [("peak MB", 7, ">"), ("target", 18, "<")]
+        lines = [" | ".join(f"{name:{align}{width}}" for name, width, align in columns)]
+        lines.append("-" * len(lines[0]))
+        for key, result in self.results.items():
             target = result["target"]
             verdict = ""
             if target:
-                verdict = f"<= {target:g} s " + (
-                    "OK" if result["median"] <= target else "MISSED"
-                )
+                verdict = f"<= {target:g} s " + ("OK" if result["median"] <= target else "MISSED")
             queries = str(result["queries"])
             if result["queries_min"] != result["queries"]:
                 queries = f"{result['queries_min']}-{result['queries']}"
+            cells = [
+                result["label"],
+                f"{result['median']:.3f}",
+                f"{result['min']:.3f}",
+                f"{result['max']:.3f}",
+                queries,
+            ]
+            if compare:
+                other = compare["results"].get(key)
+                cells.append(str(other["queries"]) if other else "-")
+            cells += [f"{result['peak_mb']:.1f}", verdict]
             lines.append(
-                f"{result['label']:<58} | {result['median']:8.3f} | "
-                f"{result['min']:7.3f} | {result['max']:7.3f} | {queries:>7} | "
-                f"{result['peak_mb']:7.1f} | {verdict}"
+                " | ".join(
+                    f"{cell:{align}{width}}"
+                    for cell, (_name, width, align) in zip(cells, columns, strict=True)
+                )
             )
         return "\n".join(lines)
 
@@ -207,30 +219,26 @@ def main():
     started = time.perf_counter()
     registry = Registry(args.database)
     load_seconds = time.perf_counter() - started
-    explain_lines = []
-
-    def out(text=""):
-        print(text, flush=True)
-        explain_lines.append(text)
+    compare = None
+    if args.compare:
+        with open(args.compare, encoding="utf-8") as handle:
+            compare = json.load(handle)
 
     with registry.cursor() as cr:
         cr.execute("SELECT key, value FROM followup_bench_meta")
         meta = dict(cr.fetchall())
         root = api.Environment(cr, SUPERUSER_ID, {})
-        company = root["res.company"].browse(int(meta["company_id"]))
+        company_id = int(meta["company_id"])
+        # An accountant, not the superuser: record rules and access checks apply.
         admin = root.ref("base.user_admin")
         env = api.Environment(
-            cr,
-            admin.id,
-            {"allowed_company_ids": company.ids, "tz": "UTC", "lang": "en_US"},
+            cr, admin.id, {"allowed_company_ids": [company_id], "tz": "UTC", "lang": "en_US"}
         )
-        company = env["res.company"].browse(company.id)
+        company = env["res.company"].browse(company_id)
         engine = env["followup.engine"]
-        date = fields.Date.to_date(meta["book_today"]) + timedelta(
-            days=args.date_offset
-        )
+        date = fields.Date.to_date(meta["book_today"]) + timedelta(days=args.date_offset)
         Partner = env["res.partner"].with_context(followup_date=date)
-        bench = Bench(env, args.runs)
+        bench = Bench(env, args.runs, args.quiet)
 
         # ---------------------------------------------------------- the book
         cr.execute(
@@ -239,10 +247,11 @@ def main():
             [company.id],
         )
         n_customers = cr.fetchone()[0]
-        items_query = engine._items_query(company, date)
+        n_invoices = int(meta["invoices"])
+        items = engine._items_query(company, date)
         cr.execute(
             f"SELECT count(*), count(*) FILTER (WHERE next_date <= %s) "
-            f"FROM ({cr.mogrify(items_query.code, items_query.params).decode()}) AS i",
+            f"FROM ({cr.mogrify(items.code, items.params).decode()}) AS item",
             [date],
         )
         open_items, due_items = cr.fetchone()
@@ -252,31 +261,24 @@ def main():
             statuses[state["status"]] += 1
         statuses["no_open_item"] = max(n_customers - len(states), 0)
         subset_ids = sorted(states)[: args.subset]
-        print(
-            f"book: {n_customers} customers x {meta.get('invoices')} invoices "
-            f"(book date {meta['book_today']}), follow-up date {date} "
-            f"(offset {args.date_offset:+d} days): {open_items} open items, "
-            f"{due_items} due for a level; statuses {statuses}",
-            flush=True,
-        )
-        print(
-            f"registry load {load_seconds:.1f} s; measuring ({args.runs} runs + 1 warm-up)"
-        )
+        if not args.quiet:
+            print(
+                f"book: {n_customers} customers, {n_invoices} invoices "
+                f"({meta.get('reminded_invoices')} reminded), book date {meta['book_today']}; "
+                f"follow-up date {date}: {open_items} open items, {due_items} due for a "
+                f"level; customers by status {statuses}",
+                flush=True,
+            )
+            print(f"registry loaded in {load_seconds:.1f} s; {args.runs} runs + 1 warm-up "
+                  "per step", flush=True)
 
         # ---------------------------------------------------------- a. state
         def whole_state():
             engine._get_partner_states(company, date)
             engine._get_last_move_dates(company)
 
-        def subset_state():
-            engine._get_partner_states(company, date, subset_ids)
-            engine._get_last_move_dates(company, subset_ids)
-
         bench.measure(
-            "state",
-            "a. whole-company state (_get_partner_states + last moves)",
-            whole_state,
-            TARGETS["state"],
+            "state", "a. whole-company state (a1 + a2)", whole_state
         )
         bench.measure(
             "state_only",
@@ -289,33 +291,32 @@ def main():
             lambda: engine._get_last_move_dates(company),
         )
         bench.measure(
-            "state_subset",
-            f"a'. same as a. on {len(subset_ids)} customers (partner_ids)",
-            subset_state,
+            "state_only_subset",
+            f"a1'. _get_partner_states, {len(subset_ids)} partner_ids",
+            lambda: engine._get_partner_states(company, date, subset_ids),
+        )
+        bench.measure(
+            "last_moves_subset",
+            f"a2'. _get_last_move_dates, {len(subset_ids)} partner_ids",
+            lambda: engine._get_last_move_dates(company, subset_ids),
         )
 
-        # ---------------------------------------------------------- b. list page
+        # ---------------------------------------------------------- b, c, d. list
         domain = [("followup_status", "=", "action")]
 
         def list_page():
-            partners = Partner.search(domain, limit=80)
-            return partners.read(LIST_COLUMNS)
+            return Partner.search(domain, limit=80).read(LIST_COLUMNS)
 
         rows = bench.measure(
-            "list_page",
-            "b. 'Needs action' page: search(limit=80) + read",
-            list_page,
-            TARGETS["list_page"],
+            "list_page", "b. 'Needs action' page: search(limit=80) + read", list_page
         )
         bench.measure(
-            "list_search",
-            "b1. search(limit=80) only",
-            lambda: Partner.search(domain, limit=80),
+            "list_search", "b1. search(limit=80) alone", lambda: Partner.search(domain, limit=80)
         )
         page_ids = Partner.search(domain, limit=80).ids
         bench.measure(
             "list_read",
-            "b2. read of the list columns on 80 partners",
+            "b2. read of the list columns, 80 partners",
             lambda: Partner.browse(page_ids).read(LIST_COLUMNS),
         )
         action_count = bench.measure(
@@ -327,63 +328,39 @@ def main():
         spec["followup_next_line_id"] = {"fields": {"display_name": {}}}
         bench.measure(
             "web_search_read",
-            "d. web_search_read (list page as the web client asks)",
+            "d. web_search_read, the page as the web client asks",
             lambda: Partner.web_search_read(domain, spec, limit=80, count_limit=10001),
-            TARGETS["list_page"],
         )
 
-        # ---------------------------------------------------------- report
-        print()
-        print(bench.table())
+        # ---------------------------------------------------------- checks
         results = bench.results
-        same_queries = results["state"]["queries"] == results["state_subset"]["queries"]
-        print()
-        print("targets:")
-        for key in ("state", "list_page", "web_search_read"):
-            result = results[key]
-            print(
-                f"  {result['label']}: {result['median']:.3f} s "
-                f"(target <= {result['target']:g} s) "
-                + ("OK" if result["median"] <= result["target"] else "MISSED")
-            )
-        print(
-            f"  query count independent of N: whole company {results['state']['queries']}"
-            f" queries, {len(subset_ids)} customers {results['state_subset']['queries']}"
-            " queries: "
-            + ("OK" if same_queries else "DIFFERENT")
-            + " (compare the BENCH_JSON 'queries' of runs on other N too)"
-        )
-        print(f"  page rows: {len(rows)}; 'action' partners counted: {action_count}")
-
         missed = [
-            key
-            for key, result in results.items()
-            if result["target"] and result["median"] > result["target"]
+            key for key, r in results.items() if r["target"] and r["median"] > r["target"]
         ]
-        profiled = {}
-        for key in sorted(
-            set(missed) | ({"state", "list_page"} if args.profile else set())
-        ):
-            timed = bench.profile(key, out)
-            profiled[key] = [round(seconds, 4) for seconds, _text in timed[:5]]
-        if args.explain_file and explain_lines:
-            with open(args.explain_file, "w", encoding="utf-8") as handle:
-                handle.write("\n".join(explain_lines) + "\n")
+        subset_pairs = [("state_only", "state_only_subset"), ("last_moves", "last_moves_subset")]
+        subset_same = {
+            key: results[key]["queries"] == results[sub]["queries"] for key, sub in subset_pairs
+        }
+        size_same = None
+        if compare:
+            size_same = {
+                key: results[key]["queries"] == compare["results"][key]["queries"]
+                for key in CONSTANT_QUERIES
+                if key in compare["results"]
+            }
 
-        steps = {}
-        for pair in filter(None, args.steps.split(",")):
-            name, _sep, value = pair.partition("=")
-            steps[name] = value
         payload = {
             "db": args.database,
             "N": n_customers,
-            "M": int(meta.get("invoices", 0)) // max(n_customers, 1),
-            "invoices": int(meta.get("invoices", 0)),
+            "M": round(n_invoices / max(n_customers, 1)),
+            "invoices": n_invoices,
             "book_date": meta["book_today"],
             "followup_date": str(date),
             "open_items": open_items,
             "due_items": due_items,
             "statuses": statuses,
+            "action_count": action_count,
+            "page_rows": len(rows),
             "subset": len(subset_ids),
             "runs": args.runs,
             "results": {
@@ -397,15 +374,97 @@ def main():
                 }
                 for key, r in results.items()
             },
-            "query_count_independent_of_n": same_queries,
+            "queries_same_on_subset": subset_same,
+            "queries_same_at_other_size": size_same,
+            "other_size_n": compare and compare["N"],
             "targets_missed": missed,
-            "profile_top_queries_s": profiled,
-            "steps_s": steps,
+            "steps_s": dict(
+                pair.partition("=")[::2] for pair in filter(None, args.steps.split(","))
+            ),
             "registry_load_s": round(load_seconds, 2),
             "cpus": os.cpu_count(),
             "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
-        print("BENCH_JSON " + json.dumps(payload, sort_keys=True), flush=True)
+
+        if args.quiet:
+            print(
+                f"  {n_customers} customers: queries "
+                + ", ".join(f"{key}={r['queries']}" for key, r in results.items()),
+                flush=True,
+            )
+        else:
+            print()
+            print(bench.table(compare))
+            print()
+            print("targets:")
+            for key in ("state", "list_page", "web_search_read"):
+                r = results[key]
+                print(f"  {r['label']}: {r['median']:.3f} s (target <= {r['target']:g} s) "
+                      + ("OK" if r["median"] <= r["target"] else "MISSED"))
+            if size_same is not None:
+                differ = [key for key, same in size_same.items() if not same]
+                print(
+                    f"  query count independent of N ({compare['N']} vs {n_customers} "
+                    "customers): "
+                    + ("OK" if not differ else "NO for " + ", ".join(
+                        f"{results[key]['label'].split('.')[0]} "
+                        f"({compare['results'][key]['queries']} -> {results[key]['queries']})"
+                        for key in differ
+                    ))
+                )
+            print(
+                f"  query count whole company vs {len(subset_ids)} partner_ids: "
+                + ", ".join(
+                    f"{key} {results[key]['queries']} vs {results[sub]['queries']}"
+                    for key, sub in subset_pairs
+                )
+            )
+
+        # ---------------------------------------------------------- profile
+        to_profile = set(missed)
+        if args.profile:
+            to_profile |= {"state", "list_page", "web_search_read"}
+        explained = {}
+        plans = []
+        profiles = {}
+        for key in [k for k in results if k in to_profile]:
+            timed = bench.profile(key)
+            total = sum(seconds for seconds, _text in timed)
+            profiles[key] = [round(seconds, 4) for seconds, _text in timed[:5]]
+            if args.quiet:
+                continue
+            print(f"\n--- profile of '{results[key]['label']}': {len(timed)} SELECTs,"
+                  f" {total:.3f} s in SQL when run one by one; slowest:")
+            for seconds, text in timed[:4]:
+                print(f"  {seconds:7.3f} s  {' '.join(text.split())[:140]}")
+            if timed:
+                text = timed[0][1]
+                shape = " ".join(text.split())
+                if shape not in explained:
+                    explained[shape] = results[key]["label"]
+                    plan = bench.explain(text)
+                    plans.append((results[key]["label"], text, plan))
+                    print(f"  EXPLAIN (ANALYZE, BUFFERS) of the slowest "
+                          f"(first {PLAN_LINES_SHOWN} lines):")
+                    for line in plan[:PLAN_LINES_SHOWN]:
+                        print("    " + line[:200])
+                    if len(plan) > PLAN_LINES_SHOWN:
+                        print(f"    ... {len(plan) - PLAN_LINES_SHOWN} more lines"
+                              + (f" in {args.explain_file}" if args.explain_file else ""))
+                else:
+                    print(f"  (slowest query: the same as in '{explained[shape]}')")
+        payload["profile_top_queries_s"] = profiles
+        if args.explain_file and plans:
+            with open(args.explain_file, "w", encoding="utf-8") as handle:
+                for label, text, plan in plans:
+                    handle.write(f"=== {label}\n{text}\n\n" + "\n".join(plan) + "\n\n")
+
+        line = json.dumps(payload, sort_keys=True)
+        if args.json_out:
+            with open(args.json_out, "w", encoding="utf-8") as handle:
+                handle.write(line)
+        if not args.quiet:
+            print("BENCH_JSON " + line, flush=True)
         cr.rollback()
     return 0
 

@@ -3,3 +3,4 @@ from . import test_followup_cron
 from . import test_followup_engine
 from . import test_followup_policy
 from . import test_followup_send
+from . import test_followup_tour
