@@ -24,6 +24,15 @@ command -v pdftotext >/dev/null || { echo "[test] pdftotext (poppler-utils) is r
 "$ROOT/.venv/bin/wkhtmltopdf" --version 2>/dev/null | grep -qi "with patched qt" \
     || echo "[test] WARNING: no patched-Qt wkhtmltopdf in .venv/bin: PDF tests will fail"
 
+# the browser tours need a Chromium and websocket-client; say it loudly if not
+if ! command -v chromium >/dev/null && ! command -v google-chrome >/dev/null \
+    && ! command -v chromium-browser >/dev/null; then
+    echo "[test] WARNING: no Chromium on PATH: the browser tours will be SKIPPED" \
+        "(as root, scripts/bootstrap.sh installs Debian's chromium)"
+fi
+python -c "import websocket" 2>/dev/null \
+    || { echo "[test] websocket-client is missing from .venv (requirements-dev.txt)"; exit 1; }
+
 echo "[test] installing account_payment_followup in fresh database $DB"
 dropdb --if-exists "$DB" >/dev/null 2>&1 || true
 odoo -c "$CONF" -d "$DB" -i account_payment_followup --without-demo=all \
@@ -37,5 +46,5 @@ checklog-odoo "$INSTALL_LOG" >/dev/null
 
 echo "[test] running the suite with pytest-odoo"
 cd "$ROOT/.odoo/addons"
-PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" pytest -p no:cacheprovider -p pytest_current_test --odoo-config="$CONF" --odoo-database="$DB" \
+PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" pytest -p no:cacheprovider -p pytest_current_test --odoo-http --odoo-config="$CONF" --odoo-database="$DB" \
     -o python_files='test_*.py' "$@" account_payment_followup/tests
