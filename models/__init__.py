@@ -7,3 +7,4 @@ from . import account_move
 from . import followup_engine
 from . import res_partner
 from . import res_config_settings
+from . import mail_mail

@@ -581,12 +581,13 @@ class ResPartner(models.Model):
             "account_payment_followup.followup_mail_template", raise_if_not_found=False
         )
         sent = self.browse()
+        mails = {}
         for partner in partners:
             letter = letters[partner.id]
             template = letter["level"].mail_template_id or default_template
             try:
                 with self.env.cr.savepoint():
-                    partner._followup_queue_email(
+                    mails[partner.id] = partner._followup_queue_email(
                         template,
                         letter,
                         recipients[partner.id],
@@ -606,6 +607,19 @@ class ResPartner(models.Model):
                 )
                 continue
             sent |= partner
+        for partner in sent:
+            # what to restore if the mail server refuses the e-mail later
+            mails[partner.id].followup_revert = {
+                "partner_id": partner.id,
+                "date": fields.Date.to_string(date),
+                "moves": {
+                    str(item["move_id"]): [
+                        item["cur_line"],
+                        fields.Date.to_string(item["followup_date"]) or None,
+                    ]
+                    for item in collected[partner.id]["due"]
+                },
+            }
         sent._followup_mark_sent(collected, date)
         sent._followup_log(
             collected,
@@ -615,7 +629,10 @@ class ResPartner(models.Model):
         return sent, skipped
 
     def _followup_queue_email(self, template, letter, recipient, attachment, company):
-        """Queue the reminder e-mail of one customer (rendered in its language)."""
+        """Queue the reminder e-mail of one customer (rendered in its language).
+
+        :return: the queued ``mail.mail``
+        """
         self.ensure_one()
         if not template:
             raise UserError(self.env._("No e-mail template for the follow-up level."))
@@ -624,7 +641,7 @@ class ResPartner(models.Model):
             {"letter": letter},
             lang=letter["lang"],
         )
-        template.with_context(
+        mail_id = template.with_context(
             lang=letter["lang"],
             followup_body=plaintext2html(letter["message"]),
             followup_items=items_table,
@@ -641,6 +658,7 @@ class ResPartner(models.Model):
                 **({"email_from": company.email_formatted} if company.email else {}),
             },
         )
+        return self.env["mail.mail"].sudo().browse(mail_id)
 
     # ------------------------------------------------------------------ CRON
     @api.model

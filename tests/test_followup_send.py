@@ -9,8 +9,10 @@ import lxml.html
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.base.models.ir_actions_report import IrActionsReport
+from odoo.addons.base.models.ir_mail_server import IrMailServer
 
 from .common import FollowupCommon
 
@@ -350,3 +352,24 @@ class TestFollowupSend(FollowupCommon):
         wizard.line_ids.selected = False
         with self.assertRaises(UserError):
             wizard.action_print()
+
+    def test_mail_server_refusal_sets_level_back(self):
+        sent, _skipped = (self.alpha | self.beta)._followup_send_email(self.company, TODAY)
+        self.assertEqual(sent, self.alpha | self.beta)
+        mail = self.env["mail.mail"].search([("res_id", "=", self.alpha.id)], limit=1)
+        self.assertEqual(self.alpha_1.followup_line_id, self.level_0)
+        with (
+            patch.object(
+                IrMailServer, "send_email", side_effect=Exception("550 mailbox unavailable")
+            ),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            mail.send(raise_exception=False)
+        self.assertEqual(mail.state, "exception")
+        self.assertFalse((self.alpha_1 | self.alpha_2).followup_line_id)
+        self.assertFalse(self.alpha_1.followup_date)
+        self.assertIn("550 mailbox unavailable", self.alpha.message_ids[0].body)
+        # the other customer's reminder is untouched, and alpha is due again
+        self.assertEqual(self.beta_1.followup_line_id, self.level_0)
+        sent, _skipped = self.alpha._followup_send_email(self.company, TODAY)
+        self.assertEqual(sent, self.alpha)
