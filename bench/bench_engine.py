@@ -270,7 +270,8 @@ def main():
                 flush=True,
             )
             print(f"registry loaded in {load_seconds:.1f} s; {args.runs} runs + 1 warm-up "
-                  "per step", flush=True)
+                  f"per step; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
+                  "(other processes make timings noisy)", flush=True)
 
         # ---------------------------------------------------------- a. state
         def whole_state():
@@ -383,6 +384,7 @@ def main():
             ),
             "registry_load_s": round(load_seconds, 2),
             "cpus": os.cpu_count(),
+            "loadavg_1m": round(os.getloadavg()[0], 2),
             "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
 

@@ -218,6 +218,7 @@ class ResPartner(models.Model):
             "account_payment_followup.followup_send_action"
         )
         action["context"] = {
+            "dialog_size": "extra-large",
             "active_model": "res.partner",
             "active_ids": self.commercial_partner_id.ids,
         }
@@ -683,8 +684,11 @@ class ResPartner(models.Model):
         for start in range(0, len(work), batch_size):
             batch = work[start : start + batch_size]
             for company in {company for company, _pid in batch}:
-                partners = self.with_company(company).browse(
-                    [pid for comp, pid in batch if comp == company]
+                # activities and chatter notes in the company's language
+                partners = (
+                    self.with_company(company)
+                    .with_context(lang=company.partner_id.lang or "en_US")
+                    .browse([pid for comp, pid in batch if comp == company])
                 )
                 try:
                     with self.env.cr.savepoint():

@@ -13,13 +13,14 @@ if psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | gre
 else
     echo "[demo] creating database $DB with demo data (about 2 minutes)"
     "${ODOO[@]}" -d "$DB" -i account_payment_followup --stop-after-init --log-level=warn
-    echo "[demo] generating the demo book (companies, customers, invoices, payments)"
-    "${ODOO[@]}" shell -d "$DB" --log-level=warn --no-http <<'PYEOF'
+fi
+# idempotent: does nothing when the book was already generated in this database
+echo "[demo] demo book (companies, customers, invoices, payments)"
+"$ROOT/.venv/bin/odoo" shell -c "$ROOT/.odoo/odoo.conf" -d "$DB" --log-level=warn --no-http <<'PYEOF'
 from odoo.addons.account_payment_followup.demo.generator import generate_demo_book
 generate_demo_book(env)
 env.cr.commit()
 PYEOF
-fi
 echo
 echo "  Odoo 18 + account_payment_followup:  http://localhost:$PORT   (login admin / admin)"
 echo "  Accounting > Configuration > Follow-up Levels / Relances"

@@ -263,4 +263,5 @@ class FollowupSend(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": self.env._("Send Reminders"),
+            "context": {**self.env.context, "dialog_size": "extra-large"},
         }

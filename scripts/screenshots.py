@@ -1,0 +1,168 @@
+"""Screenshots of the running demo (``make demo``) for static/description/.
+
+Usage: .venv/bin/python scripts/screenshots.py [--url http://localhost:8069]
+Logs in as admin/admin, switches admin to French, then captures the main screens
+with headless Chromium (DevTools protocol) and renders a sample letter to PNG
+(report PDF from the running server, so its CSS loads; ``pdftoppm``).
+"""
+
+import argparse
+import base64
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+import websocket
+
+OUT = Path(__file__).resolve().parent.parent / "static" / "description"
+
+
+class Odoo:
+    def __init__(self, url, db):
+        self.url = url
+        self.session = requests.Session()
+        self.session.post(
+            f"{url}/web/session/authenticate",
+            json={"params": {"db": db, "login": "admin", "password": "admin"}},
+            timeout=60,
+        ).raise_for_status()
+
+    def call(self, model, method, *args, **kwargs):
+        response = self.session.post(
+            f"{self.url}/web/dataset/call_kw",
+            json={
+                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs}
+            },
+            timeout=120,
+        ).json()
+        if "error" in response:
+            raise RuntimeError(response["error"]["data"]["message"])
+        return response["result"]
+
+
+class Browser:
+    def __init__(self, width=1366, height=860):
+        self.profile = tempfile.mkdtemp()
+        self.process = subprocess.Popen(
+            [
+                shutil.which("chromium") or shutil.which("google-chrome"),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--window-size={width},{height}",
+                f"--user-data-dir={self.profile}",
+                "--remote-debugging-port=9229",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _attempt in range(50):
+            try:
+                pages = requests.get("http://127.0.0.1:9229/json", timeout=2).json()
+                target = next(page for page in pages if page["type"] == "page")
+                break
+            except (requests.ConnectionError, StopIteration):
+                time.sleep(0.2)
+        self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60)
+        self.counter = 0
+
+    def send(self, method, **params):
+        self.counter += 1
+        self.ws.send(json.dumps({"id": self.counter, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.counter:
+                return message.get("result", {})
+
+    def shot(self, url, path, script=None, wait=6):
+        self.send("Page.navigate", url=url)
+        time.sleep(wait)
+        if script:
+            self.send("Runtime.evaluate", expression=script)
+            time.sleep(2)
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+        print(f"wrote {path}")
+
+    def close(self):
+        self.ws.close()
+        self.process.terminate()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--db", default="followup_demo")
+    args = parser.parse_args()
+    odoo = Odoo(args.url, args.db)
+    uid = odoo.call("res.users", "search", [("login", "=", "admin")])[0]
+    odoo.call("res.users", "write", [uid], {"lang": "fr_FR", "tour_enabled": False})
+    company_id = odoo.call("res.users", "read", [uid], ["company_id"])[0]["company_id"][0]
+    policy_id = odoo.call(
+        "followup.policy", "search", [("company_id", "=", company_id)], limit=1
+    )[0]
+    partners = odoo.call(
+        "res.partner",
+        "search",
+        [("followup_status", "=", "action")],
+        limit=1,
+        context={"allowed_company_ids": [company_id]},
+    )
+    OUT.mkdir(parents=True, exist_ok=True)
+    browser = Browser()
+    browser.send("Network.enable")
+    browser.send(
+        "Network.setCookie",
+        name="session_id",
+        value=odoo.session.cookies["session_id"],
+        url=args.url,
+    )
+    base = f"{args.url}/odoo"
+    try:
+        browser.shot(
+            f"{base}/action-account_payment_followup.followup_policy_action/{policy_id}",
+            OUT / "followup_levels.png",
+        )
+        browser.shot(
+            f"{base}/action-account_payment_followup.followup_send_action",
+            OUT / "send_reminders.png",
+            wait=8,
+        )
+        browser.shot(
+            f"{base}/action-account.res_partner_action_customer/{partners[0]}",
+            OUT / "customer_followup_tab.png",
+            script="document.querySelector(\"a.nav-link[name='followup']\").click();"
+            "setTimeout(() => document.querySelector('.o_notebook')"
+            ".scrollIntoView(), 500)",
+        )
+    finally:
+        browser.close()
+    # the letter: a PDF from the running server (CSS, header and footer), page 1
+    pdf = odoo.session.get(
+        f"{args.url}/report/pdf/account_payment_followup.report_followup_letter/{partners[0]}",
+        timeout=120,
+    )
+    pdf.raise_for_status()
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf_path = Path(tmp) / "letter.pdf"
+        pdf_path.write_bytes(pdf.content)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+             str(pdf_path), str(OUT / "sample_letter")],
+            check=True,
+        )
+    print(f"wrote {OUT / 'sample_letter.png'}")
+
+
+if __name__ == "__main__":
+    main()
