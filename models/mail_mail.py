@@ -11,7 +11,9 @@ class MailMail(models.Model):
         "if the mail server refuses it.",
     )
 
-    def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
+    def _postprocess_sent_message(
+        self, success_pids, failure_reason=False, failure_type=None
+    ):
         if failure_type:
             self.filtered("followup_revert")._followup_set_levels_back(
                 failure_reason or failure_type
@@ -27,7 +29,9 @@ class MailMail(models.Model):
             data = mail.followup_revert
             moves = self.env["account.move"].browse([int(mid) for mid in data["moves"]])
             sent_date = fields.Date.to_date(data["date"])
-            for move in moves.exists().filtered(lambda m: m.followup_date == sent_date):
+            for move in moves.exists():
+                if move.followup_date != sent_date:
+                    continue  # reminded again since
                 previous_level, previous_date = data["moves"][str(move.id)]
                 move.write(
                     {"followup_line_id": previous_level, "followup_date": previous_date}

@@ -35,7 +35,12 @@ class Odoo:
         response = self.session.post(
             f"{self.url}/web/dataset/call_kw",
             json={
-                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs}
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": args,
+                    "kwargs": kwargs,
+                }
             },
             timeout=120,
         ).json()
@@ -72,12 +77,16 @@ class Browser:
                 break
             except (requests.ConnectionError, StopIteration):
                 time.sleep(0.2)
-        self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60)
+        self.ws = websocket.create_connection(
+            target["webSocketDebuggerUrl"], timeout=60
+        )
         self.counter = 0
 
     def send(self, method, **params):
         self.counter += 1
-        self.ws.send(json.dumps({"id": self.counter, "method": method, "params": params}))
+        self.ws.send(
+            json.dumps({"id": self.counter, "method": method, "params": params})
+        )
         while True:
             message = json.loads(self.ws.recv())
             if message.get("id") == self.counter:
@@ -107,7 +116,9 @@ def main():
     odoo = Odoo(args.url, args.db)
     uid = odoo.call("res.users", "search", [("login", "=", "admin")])[0]
     odoo.call("res.users", "write", [uid], {"lang": "fr_FR", "tour_enabled": False})
-    company_id = odoo.call("res.users", "read", [uid], ["company_id"])[0]["company_id"][0]
+    company_id = odoo.call("res.users", "read", [uid], ["company_id"])[0]["company_id"][
+        0
+    ]
     policy_id = odoo.call(
         "followup.policy", "search", [("company_id", "=", company_id)], limit=1
     )[0]
@@ -157,8 +168,19 @@ def main():
         pdf_path = Path(tmp) / "letter.pdf"
         pdf_path.write_bytes(pdf.content)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-             str(pdf_path), str(OUT / "sample_letter")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf_path),
+                str(OUT / "sample_letter"),
+            ],
             check=True,
         )
     print(f"wrote {OUT / 'sample_letter.png'}")

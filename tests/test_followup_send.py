@@ -354,13 +354,17 @@ class TestFollowupSend(FollowupCommon):
             wizard.action_print()
 
     def test_mail_server_refusal_sets_level_back(self):
-        sent, _skipped = (self.alpha | self.beta)._followup_send_email(self.company, TODAY)
+        sent, _skipped = (self.alpha | self.beta)._followup_send_email(
+            self.company, TODAY
+        )
         self.assertEqual(sent, self.alpha | self.beta)
         mail = self.env["mail.mail"].search([("res_id", "=", self.alpha.id)], limit=1)
         self.assertEqual(self.alpha_1.followup_line_id, self.level_0)
         with (
             patch.object(
-                IrMailServer, "send_email", side_effect=Exception("550 mailbox unavailable")
+                IrMailServer,
+                "send_email",
+                side_effect=Exception("550 mailbox unavailable"),
             ),
             mute_logger("odoo.addons.mail.models.mail_mail"),
         ):

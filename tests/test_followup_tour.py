@@ -26,7 +26,9 @@ class TestFollowupTour(FollowupCommon, AccountTestInvoicingHttpCommon):
                 "tour_enabled": False,
             }
         )
-        cls.company.external_report_layout_id = cls.env.ref("web.external_layout_standard")
+        cls.company.external_report_layout_id = cls.env.ref(
+            "web.external_layout_standard"
+        )
         cls.tour_customer = cls.env["res.partner"].create(
             {"name": "Tour Customer", "email": "tour@example.com"}
         )
