@@ -53,6 +53,10 @@ CONSTANT_QUERIES = [
     "search_count",
     "web_search_read",
 ]
+SUBSET_PAIRS = [
+    ("state_only", "state_only_subset"),
+    ("last_moves", "last_moves_subset"),
+]
 PLAN_LINES_SHOWN = 40
 
 
@@ -68,11 +72,15 @@ def parse_args():
         help="follow-up date, in days after the book's date (default: the book's date)",
     )
     parser.add_argument("--subset", type=int, default=1000, help="a1'/a2' subset size")
-    parser.add_argument("--profile", action="store_true", help="profile even if on target")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile even if on target"
+    )
     parser.add_argument("--compare", help="JSON of a run at another size")
     parser.add_argument("--json-out", help="write the BENCH_JSON payload there too")
     parser.add_argument("--explain-file", help="write the full query plans there")
-    parser.add_argument("--steps", default="", help="k=v,... timings of run.sh, for the JSON")
+    parser.add_argument(
+        "--steps", default="", help="k=v,... timings of run.sh, for the JSON"
+    )
     parser.add_argument("--quiet", action="store_true", help="only a summary line")
     return parser.parse_args()
 
@@ -139,8 +147,11 @@ class Bench:
             "fn": fn,
         }
         if not self.quiet:
-            print(f"  {label}: median {statistics.median(times):.3f} s, "
-                  f"{max(queries)} queries", flush=True)
+            print(
+                f"  {label}: median {statistics.median(times):.3f} s, "
+                f"{max(queries)} queries",
+                flush=True,
+            )
         return value
 
     def profile(self, key):
@@ -183,7 +194,9 @@ class Bench:
             target = result["target"]
             verdict = ""
             if target:
-                verdict = f"<= {target:g} s " + ("OK" if result["median"] <= target else "MISSED")
+                verdict = f"<= {target:g} s " + (
+                    "OK" if result["median"] <= target else "MISSED"
+                )
             queries = str(result["queries"])
             if result["queries_min"] != result["queries"]:
                 queries = f"{result['queries_min']}-{result['queries']}"
@@ -207,6 +220,200 @@ class Bench:
         return "\n".join(lines)
 
 
+def describe_book(cr, engine, company, date, meta, subset):
+    """Counts of the book on ``date``; the ids of the ``subset`` first customers."""
+    cr.execute(
+        "SELECT count(*) FROM res_partner WHERE customer_rank > 0 "
+        "AND id = commercial_partner_id AND company_id = %s",
+        [company.id],
+    )
+    n_customers = cr.fetchone()[0]
+    items = engine._items_query(company, date)
+    cr.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE next_date <= %s) "
+        f"FROM ({cr.mogrify(items.code, items.params).decode()}) AS item",
+        [date],
+    )
+    open_items, due_items = cr.fetchone()
+    states = engine._get_partner_states(company, date)
+    statuses = {"action": 0, "overdue": 0, "ok": 0}
+    for state in states.values():
+        statuses[state["status"]] += 1
+    statuses["no_open_item"] = max(n_customers - len(states), 0)
+    book = {
+        "N": n_customers,
+        "M": round(int(meta["invoices"]) / max(n_customers, 1)),
+        "invoices": int(meta["invoices"]),
+        "reminded_invoices": int(meta.get("reminded_invoices", 0)),
+        "book_date": meta["book_today"],
+        "followup_date": str(date),
+        "open_items": open_items,
+        "due_items": due_items,
+        "statuses": statuses,
+    }
+    return book, sorted(states)[:subset]
+
+
+def run_steps(bench, engine, company, date, subset_ids):
+    """Measure steps a to d; return (rows of the page, count of 'action')."""
+    Partner = bench.env["res.partner"].with_context(followup_date=date)
+
+    def whole_state():
+        engine._get_partner_states(company, date)
+        engine._get_last_move_dates(company)
+
+    bench.measure("state", "a. whole-company state (a1 + a2)", whole_state)
+    bench.measure(
+        "state_only",
+        "a1. _get_partner_states, all customers",
+        lambda: engine._get_partner_states(company, date),
+    )
+    bench.measure(
+        "last_moves",
+        "a2. _get_last_move_dates, all customers",
+        lambda: engine._get_last_move_dates(company),
+    )
+    bench.measure(
+        "state_only_subset",
+        f"a1'. _get_partner_states, {len(subset_ids)} partner_ids",
+        lambda: engine._get_partner_states(company, date, subset_ids),
+    )
+    bench.measure(
+        "last_moves_subset",
+        f"a2'. _get_last_move_dates, {len(subset_ids)} partner_ids",
+        lambda: engine._get_last_move_dates(company, subset_ids),
+    )
+
+    domain = [("followup_status", "=", "action")]
+    rows = bench.measure(
+        "list_page",
+        "b. 'Needs action' page: search(limit=80) + read",
+        lambda: Partner.search(domain, limit=80).read(LIST_COLUMNS),
+    )
+    bench.measure(
+        "list_search",
+        "b1. search(limit=80) alone",
+        lambda: Partner.search(domain, limit=80),
+    )
+    page_ids = Partner.search(domain, limit=80).ids
+    bench.measure(
+        "list_read",
+        "b2. read of the list columns, 80 partners",
+        lambda: Partner.browse(page_ids).read(LIST_COLUMNS),
+    )
+    action_count = bench.measure(
+        "search_count",
+        "c. search_count(followup_status = action)",
+        lambda: Partner.search_count(domain),
+    )
+    spec = {name: {} for name in LIST_COLUMNS}
+    spec["followup_next_line_id"] = {"fields": {"display_name": {}}}
+    bench.measure(
+        "web_search_read",
+        "d. web_search_read, the page as the web client asks",
+        lambda: Partner.web_search_read(domain, spec, limit=80, count_limit=10001),
+    )
+    return rows, action_count
+
+
+def query_checks(results, compare):
+    """{step: same query count} whole company vs subset, and vs the other size."""
+    subset_same = {
+        key: results[key]["queries"] == results[sub]["queries"]
+        for key, sub in SUBSET_PAIRS
+    }
+    size_same = None
+    if compare:
+        size_same = {
+            key: results[key]["queries"] == compare["results"][key]["queries"]
+            for key in CONSTANT_QUERIES
+            if key in compare["results"]
+        }
+    return subset_same, size_same
+
+
+def print_checks(results, compare, size_same, n_customers, n_subset):
+    print("targets:")
+    for key in TARGETS:
+        r = results[key]
+        verdict = "OK" if r["median"] <= r["target"] else "MISSED"
+        target = f"target <= {r['target']:g} s"
+        print(f"  {r['label']}: {r['median']:.3f} s ({target}) {verdict}")
+    if size_same is not None:
+        differ = [
+            f"{results[key]['label'].split('.')[0]} "
+            f"({compare['results'][key]['queries']} -> {results[key]['queries']})"
+            for key, same in size_same.items()
+            if not same
+        ]
+        print(
+            f"  query count independent of N ({compare['N']} vs {n_customers} "
+            "customers): " + ("OK" if not differ else "NO for " + ", ".join(differ))
+        )
+    print(
+        f"  query count whole company vs {n_subset} partner_ids: "
+        + ", ".join(
+            f"{key} {results[key]['queries']} vs {results[sub]['queries']}"
+            for key, sub in SUBSET_PAIRS
+        )
+    )
+
+
+def profile_steps(bench, keys, explain_file, quiet):
+    """Profile ``keys``: print the slowest queries and the plan of the slowest one
+    (once per distinct query); write the full plans to ``explain_file``.
+
+    :return: {step: seconds of its 5 slowest queries}
+    """
+    explained, plans, profiles = {}, [], {}
+    for key in keys:
+        label = bench.results[key]["label"]
+        timed = bench.profile(key)
+        profiles[key] = [round(seconds, 4) for seconds, _text in timed[:5]]
+        if quiet or not timed:
+            continue
+        total = sum(seconds for seconds, _text in timed)
+        print(
+            f"\n--- profile of '{label}': {len(timed)} SELECTs, {total:.3f} s in SQL "
+            "when run one by one; slowest:"
+        )
+        for seconds, text in timed[:4]:
+            print(f"  {seconds:7.3f} s  {' '.join(text.split())[:140]}")
+        text = timed[0][1]
+        shape = " ".join(text.split())
+        if shape in explained:
+            print(f"  (slowest query: the same as in '{explained[shape]}')")
+            continue
+        explained[shape] = label
+        plan = bench.explain(text)
+        plans.append((label, text, plan))
+        print(f"  EXPLAIN (ANALYZE, BUFFERS) of the slowest, {PLAN_LINES_SHOWN} lines:")
+        for line in plan[:PLAN_LINES_SHOWN]:
+            print("    " + line[:200])
+        if len(plan) > PLAN_LINES_SHOWN:
+            where = f" in {explain_file}" if explain_file else ""
+            print(f"    ... {len(plan) - PLAN_LINES_SHOWN} more lines{where}")
+    if explain_file and plans:
+        with open(explain_file, "w", encoding="utf-8") as handle:
+            for label, text, plan in plans:
+                handle.write(f"=== {label}\n{text}\n\n" + "\n".join(plan) + "\n\n")
+    return profiles
+
+
+def result_json(results):
+    return {
+        key: {
+            "median": round(r["median"], 4),
+            "min": round(r["min"], 4),
+            "max": round(r["max"], 4),
+            "queries": r["queries"],
+            "peak_mb": round(r["peak_mb"], 2),
+            "target": r["target"],
+        }
+        for key, r in results.items()
+    }
+
+
 def main():
     args = parse_args()
     import odoo
@@ -227,170 +434,46 @@ def main():
     with registry.cursor() as cr:
         cr.execute("SELECT key, value FROM followup_bench_meta")
         meta = dict(cr.fetchall())
-        root = api.Environment(cr, SUPERUSER_ID, {})
         company_id = int(meta["company_id"])
         # An accountant, not the superuser: record rules and access checks apply.
-        admin = root.ref("base.user_admin")
+        admin = api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin")
         env = api.Environment(
-            cr, admin.id, {"allowed_company_ids": [company_id], "tz": "UTC", "lang": "en_US"}
+            cr,
+            admin.id,
+            {"allowed_company_ids": [company_id], "tz": "UTC", "lang": "en_US"},
         )
         company = env["res.company"].browse(company_id)
         engine = env["followup.engine"]
-        date = fields.Date.to_date(meta["book_today"]) + timedelta(days=args.date_offset)
-        Partner = env["res.partner"].with_context(followup_date=date)
-        bench = Bench(env, args.runs, args.quiet)
-
-        # ---------------------------------------------------------- the book
-        cr.execute(
-            "SELECT count(*) FROM res_partner WHERE customer_rank > 0 "
-            "AND id = commercial_partner_id AND company_id = %s",
-            [company.id],
+        date = fields.Date.to_date(meta["book_today"]) + timedelta(
+            days=args.date_offset
         )
-        n_customers = cr.fetchone()[0]
-        n_invoices = int(meta["invoices"])
-        items = engine._items_query(company, date)
-        cr.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE next_date <= %s) "
-            f"FROM ({cr.mogrify(items.code, items.params).decode()}) AS item",
-            [date],
-        )
-        open_items, due_items = cr.fetchone()
-        states = engine._get_partner_states(company, date)
-        statuses = {"action": 0, "overdue": 0, "ok": 0}
-        for state in states.values():
-            statuses[state["status"]] += 1
-        statuses["no_open_item"] = max(n_customers - len(states), 0)
-        subset_ids = sorted(states)[: args.subset]
+        book, subset_ids = describe_book(cr, engine, company, date, meta, args.subset)
         if not args.quiet:
             print(
-                f"book: {n_customers} customers, {n_invoices} invoices "
-                f"({meta.get('reminded_invoices')} reminded), book date {meta['book_today']}; "
-                f"follow-up date {date}: {open_items} open items, {due_items} due for a "
-                f"level; customers by status {statuses}",
+                f"book: {book['N']} customers, {book['invoices']} invoices "
+                f"({book['reminded_invoices']} reminded), book date {book['book_date']}"
+                f"; follow-up date {date}: {book['open_items']} open items, "
+                f"{book['due_items']} due for a level; customers by status "
+                f"{book['statuses']}",
                 flush=True,
             )
-            print(f"registry loaded in {load_seconds:.1f} s; {args.runs} runs + 1 warm-up "
-                  f"per step; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
-                  "(other processes make timings noisy)", flush=True)
+            print(
+                f"registry loaded in {load_seconds:.1f} s; {args.runs} runs + 1 "
+                f"warm-up per step; load average {os.getloadavg()[0]:.2f} on "
+                f"{os.cpu_count()} CPUs (other processes make timings noisy)",
+                flush=True,
+            )
+        bench = Bench(env, args.runs, args.quiet)
+        rows, action_count = run_steps(bench, engine, company, date, subset_ids)
 
-        # ---------------------------------------------------------- a. state
-        def whole_state():
-            engine._get_partner_states(company, date)
-            engine._get_last_move_dates(company)
-
-        bench.measure(
-            "state", "a. whole-company state (a1 + a2)", whole_state
-        )
-        bench.measure(
-            "state_only",
-            "a1. _get_partner_states, all customers",
-            lambda: engine._get_partner_states(company, date),
-        )
-        bench.measure(
-            "last_moves",
-            "a2. _get_last_move_dates, all customers",
-            lambda: engine._get_last_move_dates(company),
-        )
-        bench.measure(
-            "state_only_subset",
-            f"a1'. _get_partner_states, {len(subset_ids)} partner_ids",
-            lambda: engine._get_partner_states(company, date, subset_ids),
-        )
-        bench.measure(
-            "last_moves_subset",
-            f"a2'. _get_last_move_dates, {len(subset_ids)} partner_ids",
-            lambda: engine._get_last_move_dates(company, subset_ids),
-        )
-
-        # ---------------------------------------------------------- b, c, d. list
-        domain = [("followup_status", "=", "action")]
-
-        def list_page():
-            return Partner.search(domain, limit=80).read(LIST_COLUMNS)
-
-        rows = bench.measure(
-            "list_page", "b. 'Needs action' page: search(limit=80) + read", list_page
-        )
-        bench.measure(
-            "list_search", "b1. search(limit=80) alone", lambda: Partner.search(domain, limit=80)
-        )
-        page_ids = Partner.search(domain, limit=80).ids
-        bench.measure(
-            "list_read",
-            "b2. read of the list columns, 80 partners",
-            lambda: Partner.browse(page_ids).read(LIST_COLUMNS),
-        )
-        action_count = bench.measure(
-            "search_count",
-            "c. search_count(followup_status = action)",
-            lambda: Partner.search_count(domain),
-        )
-        spec = {name: {} for name in LIST_COLUMNS}
-        spec["followup_next_line_id"] = {"fields": {"display_name": {}}}
-        bench.measure(
-            "web_search_read",
-            "d. web_search_read, the page as the web client asks",
-            lambda: Partner.web_search_read(domain, spec, limit=80, count_limit=10001),
-        )
-
-        # ---------------------------------------------------------- checks
         results = bench.results
         missed = [
-            key for key, r in results.items() if r["target"] and r["median"] > r["target"]
+            k for k, r in results.items() if r["target"] and r["median"] > r["target"]
         ]
-        subset_pairs = [("state_only", "state_only_subset"), ("last_moves", "last_moves_subset")]
-        subset_same = {
-            key: results[key]["queries"] == results[sub]["queries"] for key, sub in subset_pairs
-        }
-        size_same = None
-        if compare:
-            size_same = {
-                key: results[key]["queries"] == compare["results"][key]["queries"]
-                for key in CONSTANT_QUERIES
-                if key in compare["results"]
-            }
-
-        payload = {
-            "db": args.database,
-            "N": n_customers,
-            "M": round(n_invoices / max(n_customers, 1)),
-            "invoices": n_invoices,
-            "book_date": meta["book_today"],
-            "followup_date": str(date),
-            "open_items": open_items,
-            "due_items": due_items,
-            "statuses": statuses,
-            "action_count": action_count,
-            "page_rows": len(rows),
-            "subset": len(subset_ids),
-            "runs": args.runs,
-            "results": {
-                key: {
-                    "median": round(r["median"], 4),
-                    "min": round(r["min"], 4),
-                    "max": round(r["max"], 4),
-                    "queries": r["queries"],
-                    "peak_mb": round(r["peak_mb"], 2),
-                    "target": r["target"],
-                }
-                for key, r in results.items()
-            },
-            "queries_same_on_subset": subset_same,
-            "queries_same_at_other_size": size_same,
-            "other_size_n": compare and compare["N"],
-            "targets_missed": missed,
-            "steps_s": dict(
-                pair.partition("=")[::2] for pair in filter(None, args.steps.split(","))
-            ),
-            "registry_load_s": round(load_seconds, 2),
-            "cpus": os.cpu_count(),
-            "loadavg_1m": round(os.getloadavg()[0], 2),
-            "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        }
-
+        subset_same, size_same = query_checks(results, compare)
         if args.quiet:
             print(
-                f"  {n_customers} customers: queries "
+                f"  {book['N']} customers: queries "
                 + ", ".join(f"{key}={r['queries']}" for key, r in results.items()),
                 flush=True,
             )
@@ -398,76 +481,43 @@ def main():
             print()
             print(bench.table(compare))
             print()
-            print("targets:")
-            for key in ("state", "list_page", "web_search_read"):
-                r = results[key]
-                print(f"  {r['label']}: {r['median']:.3f} s (target <= {r['target']:g} s) "
-                      + ("OK" if r["median"] <= r["target"] else "MISSED"))
-            if size_same is not None:
-                differ = [key for key, same in size_same.items() if not same]
-                print(
-                    f"  query count independent of N ({compare['N']} vs {n_customers} "
-                    "customers): "
-                    + ("OK" if not differ else "NO for " + ", ".join(
-                        f"{results[key]['label'].split('.')[0]} "
-                        f"({compare['results'][key]['queries']} -> {results[key]['queries']})"
-                        for key in differ
-                    ))
-                )
-            print(
-                f"  query count whole company vs {len(subset_ids)} partner_ids: "
-                + ", ".join(
-                    f"{key} {results[key]['queries']} vs {results[sub]['queries']}"
-                    for key, sub in subset_pairs
-                )
-            )
-
-        # ---------------------------------------------------------- profile
-        to_profile = set(missed)
-        if args.profile:
-            to_profile |= {"state", "list_page", "web_search_read"}
-        explained = {}
-        plans = []
-        profiles = {}
-        for key in [k for k in results if k in to_profile]:
-            timed = bench.profile(key)
-            total = sum(seconds for seconds, _text in timed)
-            profiles[key] = [round(seconds, 4) for seconds, _text in timed[:5]]
-            if args.quiet:
-                continue
-            print(f"\n--- profile of '{results[key]['label']}': {len(timed)} SELECTs,"
-                  f" {total:.3f} s in SQL when run one by one; slowest:")
-            for seconds, text in timed[:4]:
-                print(f"  {seconds:7.3f} s  {' '.join(text.split())[:140]}")
-            if timed:
-                text = timed[0][1]
-                shape = " ".join(text.split())
-                if shape not in explained:
-                    explained[shape] = results[key]["label"]
-                    plan = bench.explain(text)
-                    plans.append((results[key]["label"], text, plan))
-                    print(f"  EXPLAIN (ANALYZE, BUFFERS) of the slowest "
-                          f"(first {PLAN_LINES_SHOWN} lines):")
-                    for line in plan[:PLAN_LINES_SHOWN]:
-                        print("    " + line[:200])
-                    if len(plan) > PLAN_LINES_SHOWN:
-                        print(f"    ... {len(plan) - PLAN_LINES_SHOWN} more lines"
-                              + (f" in {args.explain_file}" if args.explain_file else ""))
-                else:
-                    print(f"  (slowest query: the same as in '{explained[shape]}')")
-        payload["profile_top_queries_s"] = profiles
-        if args.explain_file and plans:
-            with open(args.explain_file, "w", encoding="utf-8") as handle:
-                for label, text, plan in plans:
-                    handle.write(f"=== {label}\n{text}\n\n" + "\n".join(plan) + "\n\n")
-
-        line = json.dumps(payload, sort_keys=True)
-        if args.json_out:
-            with open(args.json_out, "w", encoding="utf-8") as handle:
-                handle.write(line)
-        if not args.quiet:
-            print("BENCH_JSON " + line, flush=True)
+            print_checks(results, compare, size_same, book["N"], len(subset_ids))
+        to_profile = set(missed) | (set(TARGETS) if args.profile else set())
+        profiles = profile_steps(
+            bench,
+            [key for key in results if key in to_profile],
+            args.explain_file,
+            args.quiet,
+        )
         cr.rollback()
+
+    payload = {
+        "db": args.database,
+        **book,
+        "action_count": action_count,
+        "page_rows": len(rows),
+        "subset": len(subset_ids),
+        "runs": args.runs,
+        "results": result_json(results),
+        "queries_same_on_subset": subset_same,
+        "queries_same_at_other_size": size_same,
+        "other_size_n": compare and compare["N"],
+        "targets_missed": missed,
+        "profile_top_queries_s": profiles,
+        "steps_s": dict(
+            pair.partition("=")[::2] for pair in filter(None, args.steps.split(","))
+        ),
+        "registry_load_s": round(load_seconds, 2),
+        "cpus": os.cpu_count(),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+        "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    line = json.dumps(payload, sort_keys=True)
+    if args.json_out:
+        with open(args.json_out, "w", encoding="utf-8") as handle:
+            handle.write(line)
+    if not args.quiet:
+        print("BENCH_JSON " + line, flush=True)
     return 0
 
 

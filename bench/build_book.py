@@ -16,6 +16,7 @@ import os
 from datetime import timedelta
 
 from odoo import fields
+
 from odoo.addons.account_payment_followup.demo.generator import generate_book
 
 env = globals()["env"]  # given by odoo shell
@@ -73,6 +74,8 @@ env.flush_all()
 
 meta = {
     "stamp": os.environ["BENCH_STAMP"],
+    # "sha256  ./path" of the files in the stamp: run.sh tells which ones changed
+    "files": os.environ.get("BENCH_FILES", ""),
     "customers": result["customers"],
     "invoices": result["invoices"],
     "payments": result["payments"],

@@ -86,7 +86,7 @@ awk -v snap="$RUN_DIR/addons" -v link="$ROOT/.odoo/addons" '
 # new stored field is a missing column in an old template), the data, security and
 # hooks the install writes, the generator, the manifest, bench/build_book.py. Views,
 # i18n, tests and the rest of bench/ are left out.
-code_hash() {
+code_files() {  # "sha256  ./path" lines
     (
         cd "$SNAP"
         {
@@ -95,16 +95,17 @@ code_hash() {
                 -o -type f \( -name '*.py' -o -path './data/*' -o -path './security/*' \) -print
             echo ./bench/build_book.py
         } | LC_ALL=C sort | xargs sha256sum
-    ) | sha256sum | cut -c1-16
+    )
 }
-CODE_HASH="$(code_hash)"
+CODE_FILES="$(code_files)"
+CODE_HASH="$(printf '%s\n' "$CODE_FILES" | sha256sum | cut -c1-16)"
 
 # ------------------------------------------------------------------ template
 # ensure_template N M: build followup_bench_tpl_NxM unless up to date; sets TPL
 # and T_INSTALL, T_BOOK, T_VACUUM. Holds the template's lock (fd 9) on return:
 # release it (exec 9>&-) once the run copy is made.
 ensure_template() {
-    local n=$1 m=$2 stamp reason="" current build t
+    local n=$1 m=$2 stamp reason="" current build t changed
     TPL="followup_bench_tpl_${n}x${m}"
     stamp="$CODE_HASH-${n}x${m}"
     T_INSTALL=reused T_BOOK=reused T_VACUUM=reused
@@ -117,6 +118,9 @@ ensure_template() {
         reason="no template yet"
     elif [ "$current" != "$stamp" ]; then
         reason="module code changed: stamp ${current:-none} -> $stamp"
+        changed="$(diff <(meta "$TPL" files) <(printf '%s\n' "$CODE_FILES") \
+            | sed -n 's/^[<>] [0-9a-f]*  \.\///p' | sort -u | tr '\n' ' ' || true)"
+        if [ -n "$changed" ]; then reason="$reason; changed: $changed"; fi
     fi
     if [ -z "$reason" ]; then
         say "reusing template $TPL (stamp $stamp, built $(meta "$TPL" built_at))"
@@ -137,7 +141,7 @@ ensure_template() {
     say "  install: $T_INSTALL s"
     t=$(now)
     say "  book: $n customers x $m invoices + reminder history (log .odoo/bench/logs/book-$TPL.log)"
-    BENCH_N="$n" BENCH_M="$m" BENCH_STAMP="$stamp" odoo shell -c "$CONF" -d "$build" \
+    BENCH_N="$n" BENCH_M="$m" BENCH_STAMP="$stamp" BENCH_FILES="$CODE_FILES" odoo shell -c "$CONF" -d "$build" \
         --no-http --log-level=warn --logfile="$LOGDIR/book-$TPL.log" \
         <"$SNAP/bench/build_book.py" >"$LOGDIR/book-$TPL.out" \
         || { tail -40 "$LOGDIR/book-$TPL.log"; die "book generation failed"; }
@@ -189,6 +193,20 @@ if [ "$SMALL" -gt 0 ] && [ "$SMALL" != "$N" ]; then
     T_SMALL=$(since "$t_small")
 fi
 
+# ------------------------------------------------------------------ scheduled action
+T_CRON=skipped
+if [ "${BENCH_CRON:-1}" = 1 ] && [ "$SMALL" -gt 0 ]; then
+    t_cron=$(now)
+    say "--- scheduled action on ${SMALL} x ${M} (e-mails + letters, commits per batch)"
+    ensure_template "$SMALL" "$M"
+    copy_template "followup_bench_cron_$$"
+    odoo shell -c "$CONF" -d "followup_bench_cron_$$" --no-http --log-level=warn \
+        <"$SNAP/bench/bench_cron.py" 2>&1 | grep -v "QSslSocket" | tee "$RUN_DIR/cron.txt"
+    grep "^BENCH_CRON_JSON" "$RUN_DIR/cron.txt" | cut -d' ' -f2- >>"$RESULTS/results.jsonl" || true
+    drop_db "followup_bench_cron_$$"
+    T_CRON=$(since "$t_cron")
+fi
+
 # ------------------------------------------------------------------ main size
 say "--- ${N} x ${M}"
 ensure_template "$N" "$M"
@@ -207,4 +225,5 @@ cat "$RUN_DIR/main.json" >>"$RESULTS/results.jsonl"
 echo >>"$RESULTS/results.jsonl"
 
 say "steps (s): install=$T_INSTALL book=$T_BOOK vacuum=$T_VACUUM copy=$T_COPY" \
-    "measure=$T_MEASURE small-size comparison=$T_SMALL total=$(since "$TOTAL_START")"
+    "measure=$T_MEASURE small-size comparison=$T_SMALL scheduled-action=$T_CRON" \
+    "total=$(since "$TOTAL_START")"

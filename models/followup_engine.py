@@ -129,25 +129,33 @@ class FollowupEngine(models.AbstractModel):
 
     @api.model
     def _get_last_move_dates(self, company, partner_ids=None):
-        """Date of the last receivable movement (reconciled or not) per partner."""
-        domain = [
-            ("company_id", "=", company.id),
-            ("parent_state", "=", "posted"),
-            ("account_type", "=", "asset_receivable"),
-        ]
+        """Date of the last receivable movement (reconciled or not) per commercial
+        partner: one grouped query."""
+        self._check_company_access(company)
+        self.env.flush_all()
+        partner_filter = SQL()
         if partner_ids is not None:
-            domain.append(("partner_id.commercial_partner_id", "in", list(partner_ids)))
-        groups = self.env["account.move.line"]._read_group(
-            domain, ["partner_id"], ["date:max"]
+            partner_filter = SQL(
+                "AND partner.commercial_partner_id = ANY(%s)", list(partner_ids) or [0]
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner.commercial_partner_id, MAX(aml.date)
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                 WHERE aml.company_id = %s
+                   AND account.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   %s
+              GROUP BY partner.commercial_partner_id
+                """,
+                company.id,
+                partner_filter,
+            )
         )
-        result = {}
-        for partner, last_date in groups:
-            commercial_id = partner.commercial_partner_id.id
-            if last_date and (
-                commercial_id not in result or result[commercial_id] < last_date
-            ):
-                result[commercial_id] = last_date
-        return result
+        return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------ the query
     @api.model
@@ -165,7 +173,10 @@ class FollowupEngine(models.AbstractModel):
         return SQL(
             """
             WITH level AS (
-                SELECT id, policy_id, delay, term_type
+                SELECT id, policy_id, delay, term_type,
+                       COALESCE(
+                           LAG(delay) OVER (PARTITION BY policy_id ORDER BY delay), -1
+                       ) AS prev_delay
                   FROM followup_line
                  WHERE policy_id = ANY(%(policy_ids)s)
             ),
@@ -222,14 +233,14 @@ class FollowupEngine(models.AbstractModel):
                        END
                    ) AS next_date
               FROM item
-         LEFT JOIN LATERAL (
-                   SELECT level.id, level.delay, level.term_type
-                     FROM level
-                    WHERE level.policy_id = item.policy_id
-                      AND level.delay > COALESCE(item.cur_delay, -1)
-                 ORDER BY level.delay
-                    LIMIT 1
-              ) AS nxt ON item.amount_residual > 0 AND NOT item.blocked
+         -- the next level: the one just above the current level's delay (the
+         -- current level may come from another policy, compare delays)
+         LEFT JOIN level AS nxt
+                ON item.amount_residual > 0
+               AND NOT item.blocked
+               AND nxt.policy_id = item.policy_id
+               AND nxt.prev_delay <= COALESCE(item.cur_delay, -1)
+               AND COALESCE(item.cur_delay, -1) < nxt.delay
          LEFT JOIN working_threshold
                 ON working_threshold.line_id = nxt.id
                AND working_threshold.due_date = item.due_date
