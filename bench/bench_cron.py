@@ -17,8 +17,6 @@ import resource
 import time
 import tracemalloc
 
-from freezegun import freeze_time
-
 from odoo import fields
 from odoo.tools import SQL
 
@@ -48,8 +46,7 @@ def run(env):
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
     start = time.perf_counter()
-    with freeze_time(date):
-        env["res.partner"]._cron_send_followup_reminders()
+    env["res.partner"].with_context(followup_date=date)._cron_send_followup_reminders()
     seconds = time.perf_counter() - start
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

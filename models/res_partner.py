@@ -11,8 +11,7 @@ from odoo.tools import (
     SQL,
     config,
     email_normalize,
-    format_date,
-    formatLang,
+    float_round,
     html2plaintext,
     pdf,
     plaintext2html,
@@ -282,11 +281,11 @@ class ResPartner(models.Model):
         if user._is_superuser() or user == self.env.ref("base.user_root"):
             user = company.followup_responsible_id
         signature = (user.signature and html2plaintext(user.signature)) or user.name
+        money, day = self._followup_formatters()
         letters = {}
         for partner in self.commercial_partner_id:
             entry = collected[partner.id]
             lang = partner.lang or company.partner_id.lang or "en_US"
-            env = self.with_context(lang=lang).env
             level = (entry["level"] or default_level).with_context(lang=lang)
             blocks = {}
             for item in entry["items"]:
@@ -297,15 +296,11 @@ class ResPartner(models.Model):
                 block["lines"].append(
                     {
                         "name": aml.move_id.name or aml.move_name,
-                        "date": format_date(
-                            env, aml.move_id.invoice_date or aml.date, lang
-                        ),
-                        "amount": formatLang(
-                            env, aml.amount_currency, currency_obj=currency
-                        ),
-                        "due_date": format_date(env, item["due_date"], lang),
-                        "residual": formatLang(
-                            env, item["amount_residual_currency"], currency_obj=currency
+                        "date": day(aml.move_id.invoice_date or aml.date, lang),
+                        "amount": money(aml.amount_currency, currency, lang),
+                        "due_date": day(item["due_date"], lang),
+                        "residual": money(
+                            item["amount_residual_currency"], currency, lang
                         ),
                         "is_credit": item["amount_residual"] < 0,
                     }
@@ -321,15 +316,11 @@ class ResPartner(models.Model):
                 level._render_message(
                     {
                         "partner_name": partner.name,
-                        "date": format_date(env, date, lang),
+                        "date": day(date, lang),
                         "user_signature": signature or company.name,
                         "company_name": company.name,
-                        "amount_due": formatLang(
-                            env, total_company, currency_obj=currency
-                        ),
-                        "amount_overdue": formatLang(
-                            env, overdue, currency_obj=currency
-                        ),
+                        "amount_due": money(total_company, currency, lang),
+                        "amount_overdue": money(overdue, currency, lang),
                         "level_name": level.name or "",
                     }
                 )
@@ -340,13 +331,13 @@ class ResPartner(models.Model):
                 "lang": lang,
                 "level": level,
                 "number": level.level_number or 1,
-                "place_date": format_date(env, date, lang),
+                "place_date": day(date, lang),
                 "message": message,
                 "currencies": [
                     {
                         "currency": cur,
                         "lines": block["lines"],
-                        "total": formatLang(env, block["total"], currency_obj=cur),
+                        "total": money(block["total"], cur, lang),
                     }
                     for cur, block in blocks.items()
                 ],
@@ -359,14 +350,54 @@ class ResPartner(models.Model):
             }
         return letters
 
+    def _followup_formatters(self):
+        """Amount and date formatters per language, as ``formatLang`` and the
+        language's date format give them, resolved once per language and
+        currency instead of once per amount (letters list many items)."""
+        langs, currencies = {}, {}
+
+        def lang_record(code):
+            if code not in langs:
+                langs[code] = self.env["res.lang"]._lang_get(code) or self.env[
+                    "res.lang"
+                ]._lang_get("en_US")
+            return langs[code]
+
+        def money(amount, currency, code):
+            key = currency.id
+            if key not in currencies:
+                currencies[key] = (
+                    currency.decimal_places,
+                    currency.symbol,
+                    currency.position,
+                )
+            digits, symbol, position = currencies[key]
+            text = lang_record(code).format(
+                f"%.{digits}f",
+                float_round(amount, precision_digits=digits),
+                grouping=True,
+            )
+            if not symbol:
+                return text
+            if position == "after":
+                return f"{text}\N{NO-BREAK SPACE}{symbol}"
+            return f"{symbol}\N{NO-BREAK SPACE}{text}"
+
+        def day(value, code):
+            return value.strftime(lang_record(code).date_format) if value else ""
+
+        return money, day
+
     def _followup_render_letters(
-        self, company, date, excluded_aml_ids=(), due_limit=None
+        self, company, date, excluded_aml_ids=(), due_limit=None, combine=True
     ):
         """Render the letters of all customers of ``self`` in one report call.
 
-        :return: (combined document, {partner id: document of that customer},
-            file extension). Under tests, like Odoo's own ``_render_qweb_pdf``,
-            HTML is returned unless the context has ``force_report_rendering``.
+        :param combine: also return all letters as one document (for printing)
+        :return: (combined document or None, {partner id: document of that
+            customer}, file extension). Under tests, like Odoo's own
+            ``_render_qweb_pdf``, HTML is returned unless the context has
+            ``force_report_rendering``.
         """
         partners = self.commercial_partner_id
         report = self.env.ref("account_payment_followup.followup_letter_report")
@@ -393,7 +424,7 @@ class ResPartner(models.Model):
         documents = {
             pid: stream["stream"].getvalue() for pid, stream in streams.items()
         }
-        combined = pdf.merge_pdf([documents[pid] for pid in partners.ids])
+        combined = combine and pdf.merge_pdf([documents[pid] for pid in partners.ids])
         for stream in streams.values():
             stream["stream"].close()
         return combined, documents, "pdf"
@@ -443,7 +474,11 @@ class ResPartner(models.Model):
         for pid in self.ids:
             for item in collected[pid]["due"]:
                 by_level[item["next_line"]].add(item["move_id"])
-        Move = self.env["account.move"].with_context(tracking_disable=False)
+        # only follow-up fields change: no need to resynchronise the invoice lines;
+        # the reminder itself is logged on the customer's chatter with the invoices
+        Move = self.env["account.move"].with_context(
+            skip_invoice_sync=True, mail_notrack=True
+        )
         for level_id, move_ids in by_level.items():
             Move.browse(move_ids).write(
                 {"followup_line_id": level_id, "followup_date": date}
@@ -523,7 +558,7 @@ class ResPartner(models.Model):
         )
         partners = partners.filtered(lambda p: collected[p.id]["due"])
         _combined, documents, extension = partners._followup_render_letters(
-            company, date, excluded_aml_ids, due_limit
+            company, date, excluded_aml_ids, due_limit, combine=False
         )
         attachments = partners._followup_attach(documents, extension, date)
         partners._followup_mark_sent(collected, date)
@@ -572,7 +607,7 @@ class ResPartner(models.Model):
                 skipped[partner] = self.env._("no valid e-mail address")
         partners = partners.filtered(lambda p: p.id in recipients)
         _combined, documents, extension = partners._followup_render_letters(
-            company, date, excluded_aml_ids, due_limit
+            company, date, excluded_aml_ids, due_limit, combine=False
         )
         letters = partners._followup_letter_values(
             company, date, excluded_aml_ids, due_limit
@@ -674,7 +709,7 @@ class ResPartner(models.Model):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self = self.sudo()  # noqa: PLW0642 - the daily run covers every company
         engine = self.env["followup.engine"]
-        date = fields.Date.context_today(self)
+        date = engine._get_date()  # today, or the context's followup_date
         policies = self.env["followup.policy"].search([])
         work = []
         for company in policies.company_id:
