@@ -14,7 +14,7 @@ class AccountMoveLine(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # What the follow-up engine scans: the open items of a company, with the
         # columns it reads, so that the partner list's filters read the index only.
         if not index_exists(self.env.cr, "account_move_line_followup_open_idx"):
@@ -29,3 +29,4 @@ class AccountMoveLine(models.Model):
                    AND amount_residual <> 0
                 """
             )
+        return res

@@ -38,33 +38,7 @@ class FollowupEngine(models.AbstractModel):
         :return: dict {commercial partner id: dict of state values}; partners with
             no open item are absent.
         """
-        query = SQL(
-            """
-            SELECT partner_id,
-                   SUM(amount_residual) AS amount_due,
-                   COALESCE(SUM(amount_residual) FILTER (
-                       WHERE NOT blocked
-                         AND (due_date < %(date)s OR amount_residual < 0)
-                   ), 0) AS amount_overdue,
-                   (ARRAY_AGG(cur_line ORDER BY cur_delay DESC) FILTER (
-                       WHERE cur_line IS NOT NULL AND amount_residual > 0
-                         AND NOT blocked
-                   ))[1] AS max_line,
-                   MAX(followup_date) FILTER (WHERE amount_residual > 0)
-                       AS followup_date,
-                   (ARRAY_AGG(next_line ORDER BY next_delay DESC) FILTER (
-                       WHERE next_date <= %(date)s
-                   ))[1] AS next_line_due,
-                   MIN(next_date) AS next_date,
-                   COUNT(*) FILTER (WHERE amount_residual > 0) AS open_count,
-                   COUNT(*) FILTER (WHERE next_date <= %(date)s) AS due_count
-              FROM (%(items)s) AS item
-          GROUP BY partner_id
-            """,
-            date=date,
-            items=self._items_query(company, date, partner_ids),
-        )
-        self.env.cr.execute(query)
+        self.env.cr.execute(self._states_query(company, date, partner_ids))
         states = {}
         for row in self.env.cr.dictfetchall():
             row["status"] = (
@@ -78,33 +52,12 @@ class FollowupEngine(models.AbstractModel):
     @api.model
     def _search_partner_ids(self, company, date, having):
         """Commercial partner ids whose aggregated state matches ``having`` (SQL
-        over the aggregates: ``due_count``, ``amount_overdue``, ``next_line_due``,
-        ``max_line``)."""
+        over the columns of :meth:`_states_query`, e.g. ``due_count > 0``)."""
         self.env.cr.execute(
             SQL(
-                """
-                SELECT partner_id FROM (
-                    SELECT partner_id,
-                           COUNT(*) FILTER (WHERE next_date <= %(date)s) AS due_count,
-                           COALESCE(SUM(amount_residual) FILTER (
-                               WHERE NOT blocked
-                                 AND (due_date < %(date)s OR amount_residual < 0)
-                           ), 0) AS amount_overdue,
-                           (ARRAY_AGG(next_line ORDER BY next_delay DESC) FILTER (
-                               WHERE next_date <= %(date)s
-                           ))[1] AS next_line_due,
-                           (ARRAY_AGG(cur_line ORDER BY cur_delay DESC) FILTER (
-                               WHERE cur_line IS NOT NULL AND amount_residual > 0
-                                 AND NOT blocked
-                           ))[1] AS max_line
-                      FROM (%(items)s) AS item
-                  GROUP BY partner_id
-                ) AS state
-                WHERE %(having)s
-                """,
-                date=date,
-                items=self._items_query(company, date),
-                having=having,
+                "SELECT partner_id FROM (%s) AS state WHERE %s",
+                self._states_query(company, date),
+                having,
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]
@@ -158,6 +111,36 @@ class FollowupEngine(models.AbstractModel):
         return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------ the query
+    @api.model
+    def _states_query(self, company, date, partner_ids=None):
+        """SQL of the state of each customer: one row per commercial partner."""
+        return SQL(
+            """
+            SELECT partner_id,
+                   SUM(amount_residual) AS amount_due,
+                   COALESCE(SUM(amount_residual) FILTER (
+                       WHERE NOT blocked
+                         AND (due_date < %(date)s OR amount_residual < 0)
+                   ), 0) AS amount_overdue,
+                   (ARRAY_AGG(cur_line ORDER BY cur_delay DESC) FILTER (
+                       WHERE cur_line IS NOT NULL AND amount_residual > 0
+                         AND NOT blocked
+                   ))[1] AS max_line,
+                   MAX(followup_date) FILTER (WHERE amount_residual > 0)
+                       AS followup_date,
+                   (ARRAY_AGG(next_line ORDER BY next_delay DESC) FILTER (
+                       WHERE next_date <= %(date)s
+                   ))[1] AS next_line_due,
+                   MIN(next_date) AS next_date,
+                   COUNT(*) FILTER (WHERE amount_residual > 0) AS open_count,
+                   COUNT(*) FILTER (WHERE next_date <= %(date)s) AS due_count
+              FROM (%(items)s) AS item
+          GROUP BY partner_id
+            """,
+            date=date,
+            items=self._items_query(company, date, partner_ids),
+        )
+
     @api.model
     def _items_query(self, company, date, partner_ids=None):
         """SQL of the open items of ``company`` on ``date`` with their levels."""
