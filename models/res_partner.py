@@ -126,23 +126,21 @@ class ResPartner(models.Model):
             partner.followup_status = state.get("status", "ok")
 
     def _inverse_followup_line_id(self):
-        """Set the level of every open, non-litigious invoice of the customer."""
+        """Set the level of every open, non-litigious invoice of the customers."""
         engine = self.env["followup.engine"]
-        company = self.env.company
+        items = engine._get_items(
+            self.env.company, engine._get_date(), self.commercial_partner_id.ids
+        )
+        move_ids = defaultdict(set)
+        for item in items:
+            if item["amount_residual"] > 0 and not item["blocked"]:
+                move_ids[item["partner_id"]].add(item["move_id"])
         for partner in self:
             level = partner.followup_line_id
-            items = engine._get_items(
-                company, engine._get_date(), partner.commercial_partner_id.ids
-            )
-            moves = self.env["account.move"].browse(
-                {
-                    item["move_id"]
-                    for item in items
-                    if item["amount_residual"] > 0 and not item["blocked"]
-                }
-            )
+            commercial = partner.commercial_partner_id
+            moves = self.env["account.move"].browse(move_ids[commercial.id])
             moves.followup_line_id = level
-            partner.commercial_partner_id.message_post(
+            commercial.message_post(
                 body=self.env._(
                     "Follow-up level set by hand to %(level)s on %(count)s open "
                     "invoices.",
