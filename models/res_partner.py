@@ -539,10 +539,6 @@ class ResPartner(models.Model):
         attachments = self.env["ir.attachment"].sudo().create(vals)
         return {att.res_id: att for att in attachments}
 
-    def _followup_print(self, company, date, excluded_aml_ids=(), due_limit=None):
-        """Letters of the customers with something due, one document for all."""
-        return self._followup_render_letters(company, date, excluded_aml_ids, due_limit)
-
     def _followup_confirm_printed(
         self, company, date, excluded_aml_ids=(), due_limit=None
     ):
@@ -750,14 +746,13 @@ class ResPartner(models.Model):
             company, date, only_email_levels=True
         )
         # levels without letter nor e-mail: only the manual action
-        manual_only = self.filtered(
+        # (already locked above, and collected after the lock)
+        manual_only = (self - busy).filtered(
             lambda p: not levels[p.id].send_email
             and not levels[p.id].send_letter
             and levels[p.id].manual_action
         )
-        locked = manual_only._followup_lock()
-        locked_collected = locked._followup_collect(company, date)
-        locked._followup_mark_sent(locked_collected, date)
+        manual_only._followup_mark_sent(collected, date)
         # to print, or impossible to e-mail: the accountant is told
         to_print = (self - busy).filtered(
             lambda p: not levels[p.id].send_email and levels[p.id].send_letter

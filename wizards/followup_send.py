@@ -109,7 +109,7 @@ class FollowupSend(models.TransientModel):
         only when the user confirms the letters were printed."""
         self.ensure_one()
         lines = self._get_selected_lines()
-        combined, _documents, extension = lines.partner_id._followup_print(
+        combined, _documents, extension = lines.partner_id._followup_render_letters(
             self.company_id, self.date, self._excluded_aml_ids(), self.due_limit
         )
         self.write(
