@@ -72,6 +72,13 @@ class FollowupLine(models.Model):
     )
     send_email = fields.Boolean(string="Send an E-mail", default=True)
     send_letter = fields.Boolean(string="Print a Letter", default=True)
+    auto_send = fields.Boolean(
+        string="Automatic",
+        default=True,
+        help="The daily run may e-mail this level without review, once the company "
+        "has turned on automatic sending. Otherwise the follow-up responsible "
+        "gets an activity to review and send it from Send Reminders.",
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
@@ -154,6 +161,14 @@ class FollowupLine(models.Model):
                         )
                     )
                 seen[level.delay] = level
+
+    # ------------------------------------------------------------------ CRUD
+    def write(self, vals):
+        if vals.get("policy_id"):
+            # a level moved to another policy must stay in the user's companies
+            policy = self.env["followup.policy"].sudo().browse(vals["policy_id"])
+            self.env["followup.engine"]._check_company_access(policy.company_id)
+        return super().write(vals)
 
     # ------------------------------------------------------------------ BUSINESS
     def _get_next_level(self):

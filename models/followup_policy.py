@@ -46,7 +46,8 @@ class FollowupPolicy(models.Model):
         companies = self.filtered(lambda p: p.is_default and p.active).company_id
         if not companies:
             return
-        groups = self._read_group(
+        # on the whole company, whatever the user's record rules let them see
+        groups = self.sudo()._read_group(
             [
                 ("company_id", "in", companies.ids),
                 ("is_default", "=", True),
@@ -65,6 +66,15 @@ class FollowupPolicy(models.Model):
                     companies=", ".join(clashing),
                 )
             )
+
+    # ------------------------------------------------------------------ CRUD
+    def write(self, vals):
+        if vals.get("company_id"):
+            # record rules check the record before the write, not where it goes
+            self.env["followup.engine"]._check_company_access(
+                self.env["res.company"].browse(vals["company_id"])
+            )
+        return super().write(vals)
 
     # ------------------------------------------------------------------ BUSINESS
     @api.model

@@ -24,11 +24,39 @@ class ResCompany(models.Model):
         "commerce).",
     )
 
+    followup_auto_send = fields.Boolean(
+        string="Send Reminders Automatically",
+        help="Every day, e-mail the reminders of the levels marked “Automatic” "
+        "without review. Off after installation: nothing leaves until someone "
+        "turns it on.",
+    )
+    followup_auto_send_user_id = fields.Many2one(
+        "res.users",
+        string="Automatic Sending Turned On By",
+        readonly=True,
+        help="Receives the follow-up activities when nobody else is named.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("followup_auto_send"):
+                vals["followup_auto_send_user_id"] = self._followup_acting_user_id()
         companies = super().create(vals_list)
         companies._create_default_followup_policy()
         return companies
+
+    def write(self, vals):
+        if "followup_auto_send" in vals:
+            vals["followup_auto_send_user_id"] = (
+                vals["followup_auto_send"] and self._followup_acting_user_id()
+            )
+        return super().write(vals)
+
+    def _followup_acting_user_id(self):
+        """The person acting, never OdooBot (nobody reads its activities)."""
+        user = self.env.user
+        return False if user._is_superuser() else user.id
 
     def _create_default_followup_policy(self):
         """Give each company without a policy a copy of the module's default one."""

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -11,3 +11,28 @@ class ResConfigSettings(models.TransientModel):
     followup_legal_notice = fields.Text(
         related="company_id.followup_legal_notice", readonly=False
     )
+    followup_auto_send = fields.Boolean(
+        related="company_id.followup_auto_send", readonly=False
+    )
+    followup_next_run = fields.Datetime(
+        string="Next Automatic Run", compute="_compute_followup_auto_send_preview"
+    )
+    followup_auto_count = fields.Integer(
+        string="Customers E-mailed Today",
+        compute="_compute_followup_auto_send_preview",
+        help="Customers the daily run would e-mail if it ran now: a level marked "
+        "“Automatic” with “Send an E-mail” is due for them.",
+    )
+
+    @api.depends("company_id", "followup_auto_send")
+    def _compute_followup_auto_send_preview(self):
+        cron = self.env.ref(
+            "account_payment_followup.followup_send_ir_cron", raise_if_not_found=False
+        )
+        for settings in self:
+            settings.followup_next_run = cron.sudo().nextcall if cron else False
+            settings.followup_auto_count = len(
+                self.env["res.partner"]._followup_auto_email_partner_ids(
+                    settings.company_id
+                )
+            )

@@ -706,7 +706,8 @@ class ResPartner(models.Model):
         date = engine._get_date()  # today, or the context's followup_date
         policies = self.env["followup.policy"].search([])
         work = []
-        for company in policies.company_id:
+        # nothing leaves unreviewed unless the company turned automatic sending on
+        for company in policies.company_id.filtered("followup_auto_send"):
             due_ids = engine._search_partner_ids(company, date, SQL("due_count > 0"))
             work += [(company, pid) for pid in sorted(due_ids)]
         done = 0
@@ -736,27 +737,43 @@ class ResPartner(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         _logger.info("Payment follow-up: %s customers processed", done)
 
+    @api.model
+    def _followup_auto_email_partner_ids(self, company, date=None):
+        """Customers of ``company`` the daily run would e-mail on ``date``: the
+        level due for them is automatic and sent by e-mail (one engine query)."""
+        if not company:
+            return []
+        engine = self.env["followup.engine"]
+        states = engine._get_partner_states(company, date or engine._get_date())
+        levels = self.env["followup.line"].browse(
+            {state["next_line_due"] for state in states.values()} - {None}
+        )
+        auto = set(levels.filtered(lambda lvl: lvl.auto_send and lvl.send_email).ids)
+        return [pid for pid, state in states.items() if state["next_line_due"] in auto]
+
     def _followup_cron_batch(self, company, date):
         """One batch of the scheduled action (customers of one company)."""
         busy = self - self._followup_lock()
         collected = self._followup_collect(company, date)
         levels = {pid: entry["level"] for pid, entry in collected.items()}
-        by_email = self.filtered(lambda p: levels[p.id].send_email)
+        unattended = self.filtered(lambda p: levels[p.id].auto_send)
+        by_email = unattended.filtered(lambda p: levels[p.id].send_email)
         sent, skipped = by_email._followup_send_email(
             company, date, only_email_levels=True
         )
         # levels without letter nor e-mail: only the manual action
         # (already locked above, and collected after the lock)
-        manual_only = (self - busy).filtered(
+        manual_only = (unattended - busy).filtered(
             lambda p: not levels[p.id].send_email
             and not levels[p.id].send_letter
             and levels[p.id].manual_action
         )
         manual_only._followup_mark_sent(collected, date)
         # to print, or impossible to e-mail: the accountant is told
-        to_print = (self - busy).filtered(
+        to_print = (unattended - busy).filtered(
             lambda p: not levels[p.id].send_email and levels[p.id].send_letter
         )
+        to_review = (self - unattended - busy).filtered(lambda p: levels[p.id])
         reasons = {
             partner: reason
             for partner, reason in skipped.items()
@@ -764,6 +781,10 @@ class ResPartner(models.Model):
         }
         for partner in to_print:
             reasons[partner] = self.env._("this level is sent by letter")
+        for partner in to_review:
+            reasons[partner] = self.env._(
+                "this level is not sent automatically: review it"
+            )
         self.browse([p.id for p in reasons])._followup_plan_print_activity(
             company, date, reasons, levels
         )
@@ -791,6 +812,7 @@ class ResPartner(models.Model):
                 level.manual_action_responsible_id
                 or partner.followup_responsible_id
                 or company.followup_responsible_id
+                or company.followup_auto_send_user_id
                 or self.env.ref("base.user_admin", raise_if_not_found=False)
                 or self.env.user
             )

@@ -40,6 +40,7 @@ class TestFollowupCron(FollowupCommon):
                 customer, 100.0, "2026-01-01", "2026-01-31"
             )
         cls.cron = cls.env.ref("account_payment_followup.followup_send_ir_cron")
+        cls.company.followup_auto_send = True
 
     def _run_cron(self, **kwargs):
         existing = self.env["mail.mail"].search([])

@@ -47,6 +47,8 @@ class FollowupSend(models.TransientModel):
         "send_id",
         string="Customers to Remind",
         compute="_compute_line_ids",
+        # the lines show amounts and customers: computed with the user's rights
+        compute_sudo=False,
         store=True,
         readonly=False,
     )
@@ -77,10 +79,16 @@ class FollowupSend(models.TransientModel):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_company_value(vals.get("company_id"))
         wizards = super().create(vals_list)
         for wizard in wizards:
             self.env["followup.engine"]._check_company_access(wizard.company_id)
         return wizards
+
+    def write(self, vals):
+        self._check_company_value(vals.get("company_id"))
+        return super().write(vals)
 
     # ------------------------------------------------------------------ COMPUTE
     @api.depends("date", "due_limit", "company_id", "policy_id", "partner_ids")
@@ -171,6 +179,8 @@ class FollowupSend(models.TransientModel):
         if not self.company_id or not self.date:
             return []
         engine = self.env["followup.engine"]
+        # every path that computes lines (create, onchange, web_save) comes here
+        engine._check_company_access(self.company_id)
         restrict = self.partner_ids.commercial_partner_id.ids or None
         states = engine._get_partner_states(self.company_id, self.date, restrict)
         due_ids = [pid for pid, state in states.items() if state["next_line_due"]]
@@ -223,6 +233,14 @@ class FollowupSend(models.TransientModel):
                 }
             )
         return vals_list
+
+    @api.model
+    def _check_company_value(self, company_id):
+        """Refuse a company the user may not access, whichever way it is set."""
+        if company_id:
+            self.env["followup.engine"]._check_company_access(
+                self.env["res.company"].browse(company_id)
+            )
 
     def _get_selected_lines(self):
         lines = self.line_ids.filtered("selected")
