@@ -3,7 +3,7 @@
     "name": "Customer Payment Follow-ups",
     "summary": "Payment reminders (relances clients): follow-up levels, letters, "
     "e-mails and a daily scheduled action",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/account-payment-followup/account_payment_followup",
     "author": "Account Payment Followup Contributors",
@@ -12,6 +12,7 @@
     "data": [
         "security/followup_security.xml",
         "security/ir.model.access.csv",
+        "report/followup_letter_templates.xml",
         "data/mail_template_data.xml",
         "data/followup_policy_data.xml",
         "data/ir_cron_data.xml",
@@ -20,7 +21,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "report/followup_letter_reports.xml",
-        "report/followup_letter_templates.xml",
+        "views/followup_reminder_views.xml",
         "wizards/followup_send_views.xml",
         "views/account_payment_followup_menus.xml",
     ],

@@ -5,6 +5,10 @@ from . import resource_calendar
 from . import account_move_line
 from . import account_move
 from . import followup_engine
+from . import followup_reminder
+from . import followup_reminder_item
+from . import followup_batch
+from . import followup_batch_daily
 from . import res_partner
 from . import res_config_settings
 from . import mail_mail

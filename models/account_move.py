@@ -29,7 +29,19 @@ class AccountMove(models.Model):
         "in the customer's amount due.",
     )
 
+    followup_reminder_count = fields.Integer(
+        string="Reminders", compute="_compute_followup_reminder_count"
+    )
+
     # ------------------------------------------------------------------ COMPUTE
+    def _compute_followup_reminder_count(self):
+        groups = self.env["followup.reminder.item"]._read_group(
+            [("move_id", "in", self.ids)], ["move_id"], ["reminder_id:count_distinct"]
+        )
+        counts = {move.id: count for move, count in groups}
+        for move in self:
+            move.followup_reminder_count = counts.get(move.id, 0)
+
     @api.depends("line_ids.blocked", "line_ids.account_type")
     def _compute_followup_blocked(self):
         for move in self:
@@ -45,3 +57,13 @@ class AccountMove(models.Model):
             move.line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable"
             ).blocked = move.followup_blocked
+
+    # ------------------------------------------------------------------ ACTIONS
+    def action_open_followup_reminders(self):
+        """The reminders that listed this invoice."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_payment_followup.followup_reminder_action"
+        )
+        action["domain"] = [("item_ids.move_id", "=", self.id)]
+        return action

@@ -173,6 +173,7 @@ class FollowupEngine(models.AbstractModel):
                            AS due_date,
                        aml.date,
                        aml.amount_residual,
+                       aml.amount_currency,
                        aml.amount_residual_currency,
                        aml.currency_id,
                        COALESCE(aml.blocked, FALSE) AS blocked,

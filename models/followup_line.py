@@ -82,7 +82,9 @@ class FollowupLine(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
-        domain=[("model", "=", "res.partner")],
+        domain=[("model", "=", "followup.reminder")],
+        help="E-mail of this level (subject and body). Empty: the default "
+        "“Payment Follow-up: reminder” template.",
         ondelete="set null",
     )
     manual_action = fields.Boolean(

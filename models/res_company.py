@@ -77,10 +77,23 @@ class ResCompany(models.Model):
         for company in self.filtered(lambda c: c.id not in have_policy):
             template.sudo().copy({"company_id": company.id, "is_default": True})
 
-    def _get_followup_legal_notice(self):
-        """The late-payment notice of the letters, in the context's language."""
+    def _get_followup_siret(self):
+        """The SIRET of a French company: ``l10n_fr``'s field when that module is
+        installed (no hard dependency), else the company registry number."""
         self.ensure_one()
-        return self.followup_legal_notice or self.env._(
+        if self.country_id.code != "FR":
+            return False
+        return ("siret" in self._fields and self.siret) or self.company_registry
+
+    def _get_followup_legal_notice(self):
+        """The late-payment notice of the letters, in the context's language: the
+        company's own text, else the French legal default for French companies."""
+        self.ensure_one()
+        if self.followup_legal_notice:
+            return self.followup_legal_notice
+        if self.country_id.code != "FR":
+            return ""
+        return self.env._(
             "In case of late payment, in accordance with article L. 441-10 of the "
             "French Commercial Code, late-payment penalties are due by operation of "
             "law, without any reminder being necessary, at the rate applied by the "

@@ -3,14 +3,16 @@ from odoo import api, fields, models
 
 
 class ReportFollowupLetter(models.AbstractModel):
-    """Values of the payment reminder letter, for many customers at once.
+    """The letter a customer would receive now (preview, or Print from the
+    customer): unsaved reminders prepared exactly as the send path prepares them.
 
-    ``data`` may hold ``followup_date`` (ISO date), ``company_id`` and
-    ``excluded_aml_ids`` (items the user left out in the Send Reminders wizard).
+    ``data`` may hold ``followup_date`` (ISO date), ``company_id``,
+    ``excluded_aml_ids`` (items left out in the Send Reminders wizard) and
+    ``due_limit``.
     """
 
     _name = "report.account_payment_followup.report_followup_letter"
-    _description = "Payment Reminder Letter"
+    _description = "Payment Reminder Letter (preview)"
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -22,16 +24,30 @@ class ReportFollowupLetter(models.AbstractModel):
         date = fields.Date.to_date(
             data.get("followup_date")
         ) or fields.Date.context_today(self)
-        letters = partners._followup_letter_values(
+        batch = self.env["followup.batch"]
+        commercial = partners.commercial_partner_id
+        collected = batch._collect(
+            commercial,
             company,
             date,
             excluded_aml_ids=data.get("excluded_aml_ids") or (),
             due_limit=fields.Date.to_date(data.get("due_limit")) or None,
         )
+        default_level = (
+            self.env["followup.policy"]._get_company_default(company).line_ids[:1]
+        )
+        sender = batch._sender(company)
+        reminders = {}
+        for partner in partners:
+            entry = collected[partner.commercial_partner_id.id]
+            entry["level"] = entry["level"] or default_level
+            vals = batch._reminder_vals(
+                partner.commercial_partner_id, entry, company, date, "letter", sender
+            )
+            reminders[partner.id] = self.env["followup.reminder"].new(vals)
         return {
             "doc_ids": docids,
             "doc_model": "res.partner",
             "docs": partners,
-            "letters": letters,
-            "company": company,
+            "reminders": reminders,
         }

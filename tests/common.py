@@ -1,8 +1,25 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import subprocess
+import tempfile
+
 from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+def pdf_pages(pdf_bytes):
+    """The text of each page of a PDF, through poppler's pdftotext."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf_bytes)
+        handle.flush()
+        text = subprocess.run(
+            ["pdftotext", "-layout", handle.name, "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
 class FollowupCommon(AccountTestInvoicingCommon):
@@ -11,8 +28,18 @@ class FollowupCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # letters are real PDFs (patched wkhtmltopdf), rendered without asking
+        # this process' own HTTP server for the CSS (it waits on the test cursor)
         cls.env = cls.env(
-            context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True)
+            context=dict(
+                cls.env.context,
+                tracking_disable=True,
+                mail_create_nolog=True,
+                force_report_rendering=True,
+            )
+        )
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:1"
         )
         cls.company = cls.env.company
         cls.policy = cls.env["followup.policy"]._get_company_default(cls.company)
@@ -80,6 +107,12 @@ class FollowupCommon(AccountTestInvoicingCommon):
         if post:
             move.action_post()
         return move
+
+    def _reminders(self, partners=None):
+        """The reminders of these customers (all of them by default), newest
+        first."""
+        domain = [("partner_id", "in", partners.ids)] if partners else []
+        return self.env["followup.reminder"].search(domain, order="id")
 
     @classmethod
     def _pay(cls, invoice, amount, date="2026-01-15"):

@@ -72,7 +72,7 @@ class TestFollowupAutoSend(FollowupCommon):
         self.assertTrue(self.company.followup_auto_send)
         self.assertEqual(self.company.followup_auto_send_user_id, admin)
         mails = self._trigger_cron()
-        self.assertEqual(set(mails.mapped("res_id")), set(self.late.ids))
+        self.assertEqual(mails.recipient_ids, self.late)
         self.assertEqual(self.invoices.followup_line_id, self.levels[0])
 
     def test_level_not_automatic_waits_for_review(self):
@@ -82,7 +82,7 @@ class TestFollowupAutoSend(FollowupCommon):
             {"followup_line_id": self.levels[2].id, "followup_date": date(2026, 1, 20)}
         )
         mails = self._trigger_cron()
-        self.assertEqual(mails.mapped("res_id"), self.late[1].ids)
+        self.assertEqual(mails.recipient_ids, self.late[1])
         self.assertEqual(self.invoices[0].followup_line_id, self.levels[2])
         activity = self.late[0].activity_ids
         self.assertEqual(len(activity), 1)

@@ -10,8 +10,6 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.account_payment_followup.models.res_partner import ResPartner
-
 from .common import FollowupCommon
 
 TODAY = "2026-03-01"
@@ -43,9 +41,12 @@ class TestFollowupCron(FollowupCommon):
         cls.company.followup_auto_send = True
 
     def _run_cron(self, **kwargs):
+        """Run the daily action; return the reminder e-mails it queued."""
         existing = self.env["mail.mail"].search([])
         self.env["res.partner"]._cron_send_followup_reminders(**kwargs)
-        return self.env["mail.mail"].search([("id", "not in", existing.ids)])
+        return self.env["mail.mail"].search(
+            [("id", "not in", existing.ids), ("model", "=", "followup.reminder")]
+        )
 
     def test_cron_is_daily_and_active(self):
         self.assertTrue(self.cron.active)
@@ -56,7 +57,11 @@ class TestFollowupCron(FollowupCommon):
     def test_cron_emails_due_customers_once_a_day(self):
         mails = self._run_cron()
         self.assertEqual(len(mails), 3)
-        self.assertEqual(set(mails.mapped("res_id")), set(self.customers.ids))
+        self.assertEqual(mails.recipient_ids, self.customers)
+        reminders = self._reminders(self.customers)
+        self.assertEqual(set(mails.mapped("res_id")), set(reminders.ids))
+        self.assertEqual(set(reminders.mapped("channel")), {"email"})
+        self.assertEqual(set(reminders.mapped("state")), {"done"})
         self.assertEqual(set(mails.mapped("state")), {"outgoing"})
         self.assertTrue(all(mail.attachment_ids for mail in mails))
         self.assertRecordValues(
@@ -78,27 +83,29 @@ class TestFollowupCron(FollowupCommon):
         )
 
     def test_batch_interrupted_keeps_other_batches(self):
-        original = ResPartner._followup_cron_batch
         failing = self.customers[1]
+        Batch = type(self.env["followup.batch"])
+        original = Batch._run_daily_batch
 
-        def crash_on_second(partners, company, day):
+        def crash_on_second(batch, partners, company, day):
             if failing in partners:
                 raise RuntimeError("killed in the middle")
-            return original(partners, company, day)
+            return original(batch, partners, company, day)
 
         with (
-            patch.object(ResPartner, "_followup_cron_batch", crash_on_second),
-            mute_logger("odoo.addons.account_payment_followup.models.res_partner"),
+            patch.object(Batch, "_run_daily_batch", crash_on_second),
+            mute_logger(
+                "odoo.addons.account_payment_followup.models.followup_batch_daily"
+            ),
         ):
             mails = self._run_cron(batch_size=1)
-        self.assertEqual(
-            set(mails.mapped("res_id")), set((self.customers - failing).ids)
-        )
+        self.assertEqual(mails.recipient_ids, self.customers - failing)
+        self.assertFalse(self._reminders(failing))
         self.assertFalse(self.invoices[1].followup_line_id)
         self.assertEqual(self.invoices[0].followup_line_id, self.level_0)
         # the next run carries on with what is left
         mails = self._run_cron()
-        self.assertEqual(mails.mapped("res_id"), failing.ids)
+        self.assertEqual(mails.recipient_ids, failing)
         self.assertEqual(self.invoices[1].followup_line_id, self.level_0)
 
     def test_bad_address_not_moved_and_told_to_accountant(self):
@@ -116,21 +123,25 @@ class TestFollowupCron(FollowupCommon):
         self.assertEqual(len(self.customers[0].activity_ids), 1)
 
     def test_template_error_logged_not_moved_others_go_on(self):
-        original = ResPartner._followup_queue_email
+        Reminder = type(self.env["followup.reminder"])
+        original = Reminder.message_post
 
-        def broken(partner, *args, **kwargs):
-            if partner == self.customers[2]:
+        def broken(reminder, *args, **kwargs):
+            if reminder.partner_id == self.customers[2]:
                 raise ValueError("template exploded")
-            return original(partner, *args, **kwargs)
+            return original(reminder, *args, **kwargs)
 
         with (
-            patch.object(ResPartner, "_followup_queue_email", broken),
-            mute_logger("odoo.addons.account_payment_followup.models.res_partner"),
+            patch.object(Reminder, "message_post", broken),
+            mute_logger("odoo.addons.account_payment_followup.models.followup_batch"),
         ):
             mails = self._run_cron()
         self.assertEqual(len(mails), 2)
         self.assertFalse(self.invoices[2].followup_line_id)
-        self.assertIn("template exploded", self.customers[2].message_ids[0].body)
+        failed = self._reminders(self.customers[2])
+        self.assertRecordValues(failed, [{"state": "failed"}])
+        self.assertIn("template exploded", failed.failure_reason)
+        self.assertIn("template exploded", self.customers[2].activity_ids.note)
 
     def test_letter_only_level_not_moved(self):
         self.level_0.send_email = False
@@ -161,22 +172,24 @@ class TestFollowupCron(FollowupCommon):
     def test_two_cursors_never_lock_the_same_customer(self):
         # rows committed at install are visible to a second, real connection
         partner_a = self.env.ref("base.main_partner")
+        Batch = self.env["followup.batch"]
         Partner = self.env["res.partner"]
-        self.assertEqual(Partner.browse(partner_a.ids)._followup_lock(), partner_a)
+        self.assertEqual(Batch._lock(Partner.browse(partner_a.ids)), partner_a)
         with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
             other.execute(
-                "SELECT id FROM res_partner ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED"
+                "SELECT id FROM res_partner ORDER BY id LIMIT 50"
+                " FOR NO KEY UPDATE SKIP LOCKED"
             )
             held_by_other = [row[0] for row in other.fetchall()]
             # the other transaction skips the customer this one is reminding
             self.assertNotIn(partner_a.id, held_by_other)
             self.assertTrue(held_by_other)
             # and this one skips the customers the other holds
-            self.assertFalse(Partner.browse(held_by_other)._followup_lock())
+            self.assertFalse(Batch._lock(Partner.browse(held_by_other)))
             other.rollback()
         # once the other transaction is over they can be locked again
         self.assertEqual(
-            Partner.browse(held_by_other[:1])._followup_lock().ids, held_by_other[:1]
+            Batch._lock(Partner.browse(held_by_other[:1])).ids, held_by_other[:1]
         )
 
     def test_multi_company_isolation(self):

@@ -70,7 +70,9 @@ class TestFollowupEngine(FollowupCommon):
                 {
                     "followup_status": "overdue",
                     "followup_line_id": self.level_0.id,
-                    "followup_date": date(2026, 1, 15),
+                    # the latest follow-up date comes from reminders sent, not
+                    # from levels written on invoices
+                    "followup_date": False,
                     "followup_next_line_id": False,
                     # level 1 comes 30 - 15 = 15 days after the first reminder
                     "followup_next_date": date(2026, 1, 30),
@@ -342,7 +344,23 @@ class TestFollowupEngine(FollowupCommon):
         partner = self._state(self.customer, "2026-01-10")
         partner.followup_line_id = self.level_2
         self.assertEqual((first | second).mapped("followup_line_id"), self.level_2)
-        self.assertIn("Level 2", partner.message_ids[0].body)
+        # recorded as a manual reminder, with what an undo restores
+        reminder = self.env["followup.reminder"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertRecordValues(
+            reminder,
+            [
+                {
+                    "channel": "manual",
+                    "state": "done",
+                    "followup_line_id": self.level_2.id,
+                    "date": date(2026, 1, 10),
+                }
+            ],
+        )
+        self.assertEqual(reminder.item_ids.move_id, first | second)
+        self.assertFalse(reminder.item_ids.previous_line_id)
         partner = self._state(self.customer, "2026-01-10")
         self.assertEqual(partner.followup_line_id, self.level_2)
         partner.followup_line_id = False
@@ -390,7 +408,7 @@ class TestFollowupEngine(FollowupCommon):
             due,
         )
         self.assertEqual(
-            Partner.search(scope + [("followup_next_line_id", "ilike", "Level 0")]), due
+            Partner.search(scope + [("followup_next_line_id", "ilike", "Level 1")]), due
         )
         self.assertEqual(
             Partner.search(scope + [("followup_next_line_id", "=", False)]), late | fine

@@ -21,25 +21,25 @@ class TestFollowupPolicy(FollowupCommon):
             self.levels,
             [
                 {
-                    "name": "Level 0: 15 days net",
+                    "name": "Level 1: 15 days net",
                     "delay": 15,
                     "term_type": "net_days",
                     "level_number": 1,
                 },
                 {
-                    "name": "Level 1: 30 days net",
+                    "name": "Level 2: 30 days net",
                     "delay": 30,
                     "term_type": "net_days",
                     "level_number": 2,
                 },
                 {
-                    "name": "Level 2: 45 days net",
+                    "name": "Level 3: 45 days net",
                     "delay": 45,
                     "term_type": "net_days",
                     "level_number": 3,
                 },
                 {
-                    "name": "Level 3: Litigation",
+                    "name": "Level 4: Litigation",
                     "delay": 60,
                     "term_type": "net_days",
                     "level_number": 4,
@@ -69,10 +69,10 @@ class TestFollowupPolicy(FollowupCommon):
             self.assertEqual(
                 policy_fr.line_ids.sorted("delay").mapped("name"),
                 [
-                    "Niveau 0 : 15 jours net",
-                    "Niveau 1 : 30 jours net",
-                    "Niveau 2 : 45 jours net",
-                    "Niveau 3 : Contentieux",
+                    "Niveau 1 : 15 jours net",
+                    "Niveau 2 : 30 jours net",
+                    "Niveau 3 : 45 jours net",
+                    "Niveau 4 : Contentieux",
                 ],
             )
             text_fr = policy_fr.line_ids.sorted("delay")[0].description

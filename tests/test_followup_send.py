@@ -1,7 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import shutil
-import subprocess
-import tempfile
 from datetime import date
 from unittest.mock import patch
 
@@ -14,23 +11,21 @@ from odoo.tools import mute_logger
 from odoo.addons.base.models.ir_actions_report import IrActionsReport
 from odoo.addons.base.models.ir_mail_server import IrMailServer
 
-from .common import FollowupCommon
+from .common import FollowupCommon, pdf_pages
 
 TODAY = date(2026, 3, 1)
 
 
-def pdf_pages(pdf_bytes):
-    """The text of each page of a PDF, through poppler's pdftotext."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf_bytes)
-        handle.flush()
-        text = subprocess.run(
-            ["pdftotext", "-layout", handle.name, "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+def count_wkhtmltopdf():
+    """Patch wkhtmltopdf to count its runs (the list of calls is yielded)."""
+    calls = []
+    original = IrActionsReport._run_wkhtmltopdf
+
+    def counting(report, *args, **kwargs):
+        calls.append(args)
+        return original(report, *args, **kwargs)
+
+    return calls, patch.object(IrActionsReport, "_run_wkhtmltopdf", counting)
 
 
 @tagged("post_install", "-at_install")
@@ -38,13 +33,10 @@ class TestFollowupSend(FollowupCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # wkhtmltopdf must not wait for this process' own HTTP server (test cursor)
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "report.url", "http://127.0.0.1:1"
-        )
         cls.company.write(
             {
                 "name": "Atelier Durand SARL",
+                "country_id": cls.env.ref("base.fr").id,
                 "company_registry": "73282932000074",
                 "vat": "FR44732829320",
                 "email": "compta@durand.example",
@@ -100,7 +92,8 @@ class TestFollowupSend(FollowupCommon):
             alpha,
             [
                 {
-                    "amount_due": 1500.0,
+                    # what the letter listed: alpha_2 was left out
+                    "amount_due": 1200.0,
                     "amount_overdue": 1500.0,
                     "level_id": self.level_0.id,
                     "invoice_count": 2,
@@ -136,8 +129,21 @@ class TestFollowupSend(FollowupCommon):
         wizard = self._wizard()
         wizard.action_print()
         self.assertEqual(wizard.state, "printed")
-        self.assertTrue(wizard.letter_file)
+        reminders = wizard.reminder_ids
+        self.assertEqual(reminders.partner_id, self.alpha | self.beta | self.gamma)
+        self.assertEqual(set(reminders.mapped("state")), {"draft"})
+        self.assertEqual(set(reminders.mapped("channel")), {"letter"})
+        for reminder in reminders:
+            self.assertIn(reminder.partner_id.name, pdf_pages(reminder.attachment_id.raw)[0])
         self.assertFalse((self.alpha_1 | self.beta_1 | self.gamma_1).followup_line_id)
+        # going back drops the letters that were not confirmed
+        wizard.action_back()
+        self.assertFalse(reminders.exists())
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "followup.reminder"), ("res_id", "in", reminders.ids)]
+            )
+        )
 
     def test_print_confirm_moves_levels_and_dates(self):
         wizard = self._wizard()
@@ -148,7 +154,11 @@ class TestFollowupSend(FollowupCommon):
         ).included = False
         self._line(wizard, self.beta).selected = False
         wizard.action_print()
-        wizard.action_confirm()
+        calls, counting = count_wkhtmltopdf()
+        with counting:
+            wizard.action_confirm()
+        # confirming never renders the letters again
+        self.assertFalse(calls)
         self.assertEqual(wizard.state, "done")
         self.assertRecordValues(
             self.alpha_1 | self.alpha_2 | self.beta_1 | self.gamma_1,
@@ -159,11 +169,21 @@ class TestFollowupSend(FollowupCommon):
                 {"followup_line_id": self.level_0.id, "followup_date": TODAY},
             ],
         )
-        message = self.alpha.message_ids[0]
-        self.assertIn("printed", message.body)
-        self.assertIn(self.alpha_1.name, message.body)
-        self.assertEqual(len(message.attachment_ids), 1)
-        self.assertIn(b"Alpha B", message.attachment_ids.raw)
+        reminder = self._reminders(self.alpha)
+        self.assertRecordValues(
+            reminder,
+            [
+                {
+                    "state": "done",
+                    "channel": "letter",
+                    "followup_line_id": self.level_0.id,
+                    "date": TODAY,
+                    "amount_due": 1500.0,
+                }
+            ],
+        )
+        self.assertEqual(reminder.item_ids.move_id, self.alpha_1)
+        self.assertIn("Alpha B", pdf_pages(reminder.attachment_id.raw)[0])
         # the same day, nothing is due any more for them
         again = self._wizard()
         self.assertEqual(again.line_ids.partner_id, self.alpha | self.beta)
@@ -172,36 +192,39 @@ class TestFollowupSend(FollowupCommon):
             self.alpha_2,
         )
 
-    def test_letter_content(self):
-        self.alpha.lang = "en_US"
-        letters = self.alpha._followup_letter_values(self.company, TODAY)
-        letter = letters[self.alpha.id]
-        self.assertEqual(letter["number"], 1)
-        self.assertIn("Dear Alpha Bâtiment,", letter["message"])
-        self.assertIn("Atelier Durand SARL", letter["message"])
-        self.assertIn("L. 441-10", letter["legal_notice"])
-        self.assertIn("D. 441-5", letter["legal_notice"])
-        [block] = letter["currencies"]
-        self.assertEqual(
-            [line["name"] for line in block["lines"]],
-            [self.alpha_1.name, self.alpha_2.name],
-        )
+    def _letter_text(self, partner, lang="en_US"):
+        partner.lang = lang
         html = self.env["ir.actions.report"]._render_qweb_html(
             "account_payment_followup.report_followup_letter",
-            self.alpha.ids,
+            partner.ids,
             {"followup_date": "2026-03-01", "company_id": self.company.id},
         )[0]
-        html = " ".join(lxml.html.fromstring(html).text_content().split())
-        for text in (
+        return " ".join(lxml.html.fromstring(html).text_content().split())
+
+    def test_letter_content(self):
+        text = self._letter_text(self.alpha)
+        for expected in (
             "Payment reminder no. 1",
+            "Dear Alpha Bâtiment,",
             "ALPHA",
-            "73282932000074",
+            "SIRET: 73282932000074",
             "FR44732829320",
             "FR7630002005500000157845Z02",
             self.alpha_1.name,
+            self.alpha_2.name,
             "1,500.00",
+            "L. 441-10",
+            "D. 441-5",
         ):
-            self.assertIn(text, html)
+            self.assertIn(expected, text)
+
+    def test_letter_outside_france(self):
+        self.company.country_id = self.env.ref("base.be")
+        text = self._letter_text(self.alpha)
+        self.assertIn("Company ID: 73282932000074", text)
+        self.assertNotIn("SIRET", text)
+        # the French statutory notice is only the default of French companies
+        self.assertNotIn("L. 441-10", text)
 
     def test_letter_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -215,49 +238,54 @@ class TestFollowupSend(FollowupCommon):
         self.level_0.with_context(lang="fr_FR").description = shipped.with_context(
             lang="fr_FR"
         ).description
-        self.alpha.lang = "fr_FR"
-        letter = self.alpha._followup_letter_values(self.company, TODAY)[self.alpha.id]
-        self.assertIn("Madame, Monsieur", letter["message"])
-        self.assertIn("Alpha Bâtiment", letter["message"])
-        self.assertIn("01/03/2026", letter["place_date"])
-        self.assertIn("Code de commerce", letter["legal_notice"])
-        self.assertIn("40 €", letter["legal_notice"])
+        text = self._letter_text(self.alpha, "fr_FR")
+        for expected in (
+            "Madame, Monsieur",
+            "Alpha Bâtiment",
+            "01/03/2026",
+            "Code de commerce",
+            "40 €",
+            "500,00",
+        ):
+            self.assertIn(expected, text)
 
     def test_pdf_one_call_three_letters(self):
-        if not shutil.which("pdftotext"):
-            self.skipTest("pdftotext (poppler-utils) is not installed")
         partners = self.alpha | self.beta | self.gamma
-        calls = []
-        original = IrActionsReport._run_wkhtmltopdf
-
-        def counting(report, *args, **kwargs):
-            calls.append(args)
-            return original(report, *args, **kwargs)
-
-        with patch.object(IrActionsReport, "_run_wkhtmltopdf", counting):
-            combined, documents, extension = partners.with_context(
-                force_report_rendering=True
-            )._followup_render_letters(self.company, TODAY)
-        self.assertEqual(extension, "pdf")
+        calls, counting = count_wkhtmltopdf()
+        wizard = self._wizard()
+        with counting:
+            wizard.action_print()
         self.assertEqual(len(calls), 1)
-        self.assertTrue(combined.startswith(b"%PDF"))
-        self.assertEqual(set(documents), set(partners.ids))
-        pages = pdf_pages(combined)
-        self.assertEqual(len(pages), 3)
-        for page, partner in zip(pages, partners, strict=True):
-            self.assertIn(partner.name, page)
+        reminders = wizard.reminder_ids.sorted(lambda r: r.partner_id.name)
+        self.assertEqual(reminders.partner_id, partners)
+        for reminder in reminders:
+            # each customer's own document is its letter alone
+            [page] = pdf_pages(reminder.attachment_id.raw)
+            self.assertIn(reminder.partner_id.name, page)
             self.assertIn("Payment reminder no. 1", page)
-            # identity of the company, in the header and the letter
+            self.assertIn(reminder.name, page)
             for text in ("Atelier Durand SARL", "73282932000074", "FR44732829320"):
                 self.assertIn(text, page)
-        self.assertIn(f"Dear {self.alpha.name},", pages[0])
+        alpha_page = pdf_pages(reminders[0].attachment_id.raw)[0]
+        self.assertIn(f"Dear {self.alpha.name},", alpha_page)
         for invoice in (self.alpha_1, self.alpha_2):
-            self.assertIn(invoice.name, pages[0])
-        self.assertIn("1,500.00", pages[0])
-        self.assertIn(self.beta_1.name, pages[1])
-        self.assertNotIn(self.alpha_1.name, pages[1])
-        # each customer's own document is its letter alone
-        self.assertEqual(len(pdf_pages(documents[self.beta.id])), 1)
+            self.assertIn(invoice.name, alpha_page)
+        self.assertIn("1,500.00", alpha_page)
+        self.assertNotIn(self.alpha_1.name, pdf_pages(reminders[1].attachment_id.raw)[0])
+        # downloading them gives the letters merged when they were rendered
+        action = wizard.action_download_letters()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
+        combined = self.env["ir.attachment"].browse(attachment_id).raw
+        self.assertEqual(len(pdf_pages(combined)), 3)
+        # printing them again from the history serves the stored letters
+        report = reminders.action_print_letter()
+        with counting:
+            again, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
+                report["report_name"], reminders.ids
+            )
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(len(pdf_pages(again)), 3)
 
     # ------------------------------------------------------------------ e-mail
     def test_send_email_queues_mails_with_letter(self):
@@ -271,29 +299,41 @@ class TestFollowupSend(FollowupCommon):
         )
         wizard = self._wizard()
         existing = self.env["mail.mail"].search([])
-        wizard.with_context(force_report_rendering=True).action_send_email()
+        wizard.action_send_email()
         mails = self.env["mail.mail"].search([("id", "not in", existing.ids)])
         self.assertEqual(len(mails), 2)
         self.assertEqual(set(mails.mapped("state")), {"outgoing"})
-        by_partner = {mail.res_id: mail for mail in mails}
-        self.assertEqual(by_partner[self.alpha.id].recipient_ids, self.alpha)
-        self.assertEqual(by_partner[self.beta.id].recipient_ids, contact)
-        alpha_mail = by_partner[self.alpha.id]
+        self.assertEqual(set(mails.mapped("model")), {"followup.reminder"})
+        by_recipient = {mail.recipient_ids: mail for mail in mails}
+        self.assertEqual(set(by_recipient), {self.alpha, contact})
+        alpha_mail = by_recipient[self.alpha]
+        reminder = self._reminders(self.alpha)
+        self.assertEqual(alpha_mail.res_id, reminder.id)
         self.assertIn("Payment reminder no. 1", alpha_mail.subject)
+        self.assertIn(reminder.name, alpha_mail.subject)
         self.assertIn("Dear Alpha", alpha_mail.body_html)
         self.assertIn(self.alpha_1.name, alpha_mail.body_html)
+        self.assertIn("1,200.00", alpha_mail.body_html)
+        # from the user who sends it
+        self.assertEqual(alpha_mail.email_from, self.env.user.email_formatted)
         [attachment] = alpha_mail.attachment_ids
-        self.assertEqual(attachment.mimetype, "application/pdf")
+        self.assertEqual(attachment, reminder.attachment_id)
         self.assertIn("Alpha", pdf_pages(attachment.raw)[0])
+        # the chatter entry of the reminder is the e-mail
+        self.assertEqual(reminder.mail_message_id, alpha_mail.mail_message_id)
+        self.assertIn(reminder.mail_message_id, reminder.message_ids)
+        self.assertRecordValues(
+            reminder,
+            [{"state": "done", "channel": "email", "mail_state": "ready"}],
+        )
         # e-mailed customers moved, the one without e-mail did not and is reported
         self.assertEqual(
             (self.alpha_1 | self.alpha_2 | self.beta_1).followup_line_id, self.level_0
         )
         self.assertFalse(self.gamma_1.followup_line_id)
+        self.assertFalse(self._reminders(self.gamma))
         self.assertIn("Gamma Sans Mail", wizard.result)
         self.assertIn("no valid e-mail address", wizard.result)
-        self.assertIn("e-mailed", self.alpha.message_ids[0].body)
-        self.assertTrue(self.alpha.message_ids[0].attachment_ids)
         # a second run the same day sends nothing
         second = self._wizard()
         self.assertEqual(second.line_ids.partner_id, self.gamma)
@@ -304,11 +344,12 @@ class TestFollowupSend(FollowupCommon):
 
     def test_send_email_twice_same_date_through_sending_path(self):
         partners = self.alpha | self.beta
-        sent, skipped = partners._followup_send_email(self.company, TODAY)
-        self.assertEqual(sent, partners)
+        batch = self.env["followup.batch"]
+        _reminders, done, skipped = batch._send(partners, self.company, TODAY, "email")
+        self.assertEqual(done.partner_id, partners)
         self.assertFalse(skipped)
-        sent, skipped = partners._followup_send_email(self.company, TODAY)
-        self.assertFalse(sent)
+        reminders, done, skipped = batch._send(partners, self.company, TODAY, "email")
+        self.assertFalse(reminders)
         self.assertEqual(self.alpha_1.followup_line_id, self.level_0)
 
     def test_invalid_email_is_reported_not_moved(self):
@@ -327,7 +368,9 @@ class TestFollowupSend(FollowupCommon):
                 "manual_action_responsible_id": self.user_manager.id,
             }
         )
-        (self.alpha | self.beta)._followup_send_email(self.company, TODAY)
+        self.env["followup.batch"]._send(
+            self.alpha | self.beta, self.company, TODAY, "email"
+        )
         activity = self.alpha.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.user_manager)
@@ -354,11 +397,15 @@ class TestFollowupSend(FollowupCommon):
             wizard.action_print()
 
     def test_mail_server_refusal_sets_level_back(self):
-        sent, _skipped = (self.alpha | self.beta)._followup_send_email(
-            self.company, TODAY
+        batch = self.env["followup.batch"]
+        _reminders, done, _skipped = batch._send(
+            self.alpha | self.beta, self.company, TODAY, "email"
         )
-        self.assertEqual(sent, self.alpha | self.beta)
-        mail = self.env["mail.mail"].search([("res_id", "=", self.alpha.id)], limit=1)
+        self.assertEqual(done.partner_id, self.alpha | self.beta)
+        reminder = self._reminders(self.alpha)
+        mail = self.env["mail.mail"].search(
+            [("mail_message_id", "=", reminder.mail_message_id.id)]
+        )
         self.assertEqual(self.alpha_1.followup_line_id, self.level_0)
         with (
             patch.object(
@@ -370,10 +417,24 @@ class TestFollowupSend(FollowupCommon):
         ):
             mail.send(raise_exception=False)
         self.assertEqual(mail.state, "exception")
+        self.assertRecordValues(
+            reminder, [{"state": "failed", "mail_state": "exception"}]
+        )
+        self.assertIn("550 mailbox unavailable", reminder.failure_reason)
+        self.assertIn("550 mailbox unavailable", reminder.message_ids[0].body)
+        self.assertEqual(
+            self.env["followup.reminder"].search([("state", "=", "failed")]), reminder
+        )
         self.assertFalse((self.alpha_1 | self.alpha_2).followup_line_id)
         self.assertFalse(self.alpha_1.followup_date)
-        self.assertIn("550 mailbox unavailable", self.alpha.message_ids[0].body)
+        # its letter stays with the failed reminder: nothing stray on the customer
+        self.assertTrue(reminder.attachment_id)
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.alpha.id)]
+            )
+        )
         # the other customer's reminder is untouched, and alpha is due again
         self.assertEqual(self.beta_1.followup_line_id, self.level_0)
-        sent, _skipped = self.alpha._followup_send_email(self.company, TODAY)
-        self.assertEqual(sent, self.alpha)
+        _reminders, done, _skipped = batch._send(self.alpha, self.company, TODAY, "email")
+        self.assertEqual(done.partner_id, self.alpha)

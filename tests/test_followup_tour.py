@@ -51,7 +51,7 @@ class TestFollowupTour(FollowupCommon, AccountTestInvoicingHttpCommon):
             login="admin",
         )
         self.assertEqual(self.policy.line_ids.mapped("delay"), [15, 30, 45, 60, 75])
-        self.assertEqual(self.policy.line_ids[-1].name, "Level 4: Collection agency")
+        self.assertEqual(self.policy.line_ids[-1].name, "Level 5: Collection agency")
 
     def test_send_reminders_tour(self):
         today = fields.Date.context_today(self.admin)

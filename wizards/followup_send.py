@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
-
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
@@ -10,7 +8,7 @@ from odoo.exceptions import UserError
 class FollowupSend(models.TransientModel):
     """Send Reminders: choose the customers and invoices to remind, then print
     the letters (and confirm) or e-mail them. The work itself is done by the
-    customers' sending path (``res.partner._followup_*``)."""
+    send path (``followup.batch``), which makes ``followup.reminder`` records."""
 
     _name = "followup.send"
     _description = "Send Payment Reminders"
@@ -62,8 +60,13 @@ class FollowupSend(models.TransientModel):
     selected_amount = fields.Monetary(
         string="Selected Overdue Amount", compute="_compute_selection"
     )
-    letter_file = fields.Binary(string="Letters", readonly=True, attachment=False)
-    letter_filename = fields.Char()
+    reminder_ids = fields.Many2many(
+        "followup.reminder",
+        string="Reminders",
+        readonly=True,
+        help="The reminders this run prepared (drafts until the letters are "
+        "confirmed as printed).",
+    )
     result = fields.Html(readonly=True, sanitize=True)
 
     # ------------------------------------------------------------------ DEFAULTS
@@ -113,40 +116,83 @@ class FollowupSend(models.TransientModel):
         return lines[0].action_preview()
 
     def action_print(self):
-        """One document with the letters of all selected customers. Levels move
-        only when the user confirms the letters were printed."""
+        """Prepare the reminders of the selected customers and render their
+        letters once. Levels move only when the user confirms the letters were
+        printed."""
         self.ensure_one()
         lines = self._get_selected_lines()
-        combined, _documents, extension = lines.partner_id._followup_render_letters(
-            self.company_id, self.date, self._excluded_aml_ids(), self.due_limit
+        batch = self.env["followup.batch"]
+        reminders, skipped = batch._prepare(
+            lines.partner_id,
+            self.company_id,
+            self.date,
+            "letter",
+            self._excluded_aml_ids(),
+            self.due_limit,
         )
+        if not reminders:
+            raise UserError(self._format_skipped_error(skipped))
+        letters = batch._render_letters(reminders)
+        if letters:
+            self.env["ir.attachment"].create(
+                {
+                    "name": self.env._(
+                        "Payment reminders %(date)s.pdf",
+                        date=fields.Date.to_string(self.date),
+                    ),
+                    "raw": letters,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
         self.write(
             {
                 "state": "printed",
-                "letter_file": base64.b64encode(combined),
-                "letter_filename": self.env._(
-                    "Payment reminders %(date)s.%(ext)s",
-                    date=fields.Date.to_string(self.date),
-                    ext=extension,
+                "reminder_ids": [Command.set(reminders.ids)],
+                "result": self._format_result(
+                    self.env._("Letters ready"), reminders.partner_id, skipped
                 ),
             }
         )
         return self._reopen()
 
+    def action_download_letters(self):
+        """The letters prepared by Print, as stored: nothing is rendered again."""
+        self.ensure_one()
+        letters = self.env["ir.attachment"].search(
+            [("res_model", "=", self._name), ("res_id", "=", self.id)],
+            order="id desc",
+            limit=1,
+        )
+        if not letters:
+            # no PDF stored (a report rendered as HTML): the reminders' report
+            return self.reminder_ids.action_print_letter()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{letters.id}?download=true",
+            "target": "download",
+        }
+
     def action_confirm(self):
-        """The letters were printed: move the customers to their next level."""
+        """The letters were printed: the reminders are done and the customers
+        move to their next level. Nothing is rendered again."""
         self.ensure_one()
         if self.state != "printed":
             raise UserError(self.env._("Print the letters before confirming them."))
-        lines = self._get_selected_lines()
-        moved = lines.partner_id._followup_confirm_printed(
-            self.company_id, self.date, self._excluded_aml_ids(), self.due_limit
-        )
+        done = self.reminder_ids.action_done()
         self.write(
             {
                 "state": "done",
                 "result": self._format_result(
-                    self.env._("Moved to their next level after printing"), moved, {}
+                    self.env._("Moved to their next level after printing"),
+                    done.partner_id,
+                    {
+                        reminder.partner_id: self.env._(
+                            "reminded by someone else in the meantime"
+                        )
+                        for reminder in self.reminder_ids - done
+                    },
                 ),
             }
         )
@@ -156,20 +202,31 @@ class FollowupSend(models.TransientModel):
         """E-mail the selected customers; those without e-mail are listed."""
         self.ensure_one()
         lines = self._get_selected_lines()
-        sent, skipped = lines.partner_id._followup_send_email(
-            self.company_id, self.date, self._excluded_aml_ids(), self.due_limit
+        reminders, done, skipped = self.env["followup.batch"]._send(
+            lines.partner_id,
+            self.company_id,
+            self.date,
+            "email",
+            self._excluded_aml_ids(),
+            self.due_limit,
         )
         self.write(
             {
                 "state": "done",
-                "result": self._format_result(self.env._("E-mailed"), sent, skipped),
+                "reminder_ids": [Command.set(reminders.ids)],
+                "result": self._format_result(
+                    self.env._("E-mailed"), done.partner_id, skipped
+                ),
             }
         )
         return self._reopen()
 
     def action_back(self):
+        """Back to the choice: the letters prepared and not confirmed are
+        dropped."""
         self.ensure_one()
-        self.write({"state": "choose", "letter_file": False, "result": False})
+        self.reminder_ids.filtered(lambda r: r.state == "draft").sudo().unlink()
+        self.write({"state": "choose", "reminder_ids": [Command.clear()]})
         return self._reopen()
 
     # ------------------------------------------------------------------ HELPERS
@@ -185,8 +242,8 @@ class FollowupSend(models.TransientModel):
         states = engine._get_partner_states(self.company_id, self.date, restrict)
         due_ids = [pid for pid, state in states.items() if state["next_line_due"]]
         partners = self.env["res.partner"].browse(due_ids)
-        collected = partners._followup_collect(
-            self.company_id, self.date, due_limit=self.due_limit
+        collected = self.env["followup.batch"]._collect(
+            partners, self.company_id, self.date, due_limit=self.due_limit
         )
         last_moves = engine._get_last_move_dates(self.company_id, due_ids)
         vals_list = []
@@ -272,6 +329,15 @@ class FollowupSend(models.TransientModel):
                 rows,
             )
         return text
+
+    def _format_skipped_error(self, skipped):
+        reasons = "\n".join(
+            f"{partner.display_name}: {reason}" for partner, reason in skipped.items()
+        )
+        return self.env._(
+            "No letter to print.%(reasons)s",
+            reasons=f"\n{reasons}" if reasons else "",
+        )
 
     def _reopen(self):
         return {

@@ -19,7 +19,7 @@ registry.category("web_tour.tours").add("account_payment_followup_levels_tour", 
         {
             content: "Name it",
             trigger: ".o_data_row.o_selected_row [name='name'] input",
-            run: "edit Level 4: Collection agency",
+            run: "edit Level 5: Collection agency",
         },
         {
             content: "75 days after the due date",

@@ -1,0 +1,352 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The one send path of payment reminders.
+
+The Send Reminders wizard, the customer's manual level change and the daily
+scheduled action differ only in how they choose customers. Then, for a batch:
+
+1. :meth:`_prepare`: lock the customers, ask the engine once what each one owes
+   and which level is due, and create one draft ``followup.reminder`` per
+   customer with its items, previous levels and rendered message;
+2. :meth:`_render_letters`: render every letter of the batch in one report call;
+   the report stores each PDF on its reminder (``attachment_id``);
+3. :meth:`_send_emails`: post each reminder's e-mail through its level's
+   ``mail.template`` with ``message_post``; the chatter entry *is* the e-mail;
+4. ``followup.reminder._action_done``: move the invoices to their new level.
+"""
+
+import logging
+
+from odoo import Command, api, models
+from odoo.tools import SQL, email_normalize, format_amount, format_date, pdf
+
+_logger = logging.getLogger(__name__)
+
+
+class FollowupBatch(models.AbstractModel):
+    _name = "followup.batch"
+    _description = "Payment Reminder Sending"
+
+    # ------------------------------------------------------------------ PREPARE
+    @api.model
+    def _prepare(
+        self,
+        partners,
+        company,
+        date,
+        channel,
+        excluded_aml_ids=(),
+        due_limit=None,
+        level_filter=None,
+        collected=None,
+    ):
+        """Draft reminders of the customers of ``partners`` that have something due.
+
+        :param level_filter: optional callable ``level -> bool``: customers whose
+            level does not pass are left out (not reported)
+        :param collected: what :meth:`_collect` returned for these customers, when
+            the caller already locked them and asked the engine
+        :return: (draft reminders, {customer: reason} for those left out)
+        """
+        partners = partners.commercial_partner_id
+        skipped = {}
+        if collected is None:
+            locked = self._lock(partners)
+            skipped = {
+                partner: self.env._("being reminded by another user or process")
+                for partner in partners - locked
+            }
+            collected = self._collect(
+                locked, company, date, excluded_aml_ids, due_limit
+            )
+        else:
+            locked = partners
+        locked = locked.filtered(lambda p: collected[p.id]["due"])
+        if level_filter:
+            locked = locked.filtered(lambda p: level_filter(collected[p.id]["level"]))
+        vals_list = []
+        sender = self._sender(company)
+        # decided once for the batch: invoice dates and references
+        moves = self.env["account.move"].browse(
+            {item["move_id"] for pid in locked.ids for item in collected[pid]["items"]}
+        )
+        moves.fetch(["invoice_date"])
+        references = iter(
+            self.env["followup.reminder"]._next_references(company, len(locked))
+        )
+        for partner in locked:
+            vals = self._reminder_vals(
+                partner, collected[partner.id], company, date, channel, sender
+            )
+            vals["name"] = next(references)
+            if channel == "email" and not vals["recipient_id"]:
+                skipped[partner] = self.env._("no valid e-mail address")
+            elif channel == "email" and not sender["email_from"]:
+                skipped[partner] = self.env._(
+                    "company %(company)s has no e-mail address to send from",
+                    company=company.name,
+                )
+            else:
+                vals_list.append(vals)
+        reminders = (
+            self.env["followup.reminder"]
+            .sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(vals_list)
+        )
+        return reminders.sudo(False), skipped
+
+    @api.model
+    def _collect(self, partners, company, date, excluded_aml_ids=(), due_limit=None):
+        """What goes into each customer's reminder: one engine query.
+
+        :return: dict {commercial partner id: {"items": listed items (due or
+            overdue, and credits), "due": items whose next level is due,
+            "level": level of the letter (highest level due)}}
+        """
+        engine = self.env["followup.engine"]
+        items = engine._get_items(company, date, partners.ids)
+        excluded = set(excluded_aml_ids)
+        due_limit = due_limit or date
+        result = {pid: {"items": [], "due": []} for pid in partners.ids}
+        for item in items:
+            if item["blocked"] or item["aml_id"] in excluded:
+                continue
+            if item["amount_residual"] > 0 and item["due_date"] > due_limit:
+                continue
+            result[item["partner_id"]]["items"].append(item)
+            if item["is_due"]:
+                result[item["partner_id"]]["due"].append(item)
+        levels = self.env["followup.line"].browse(
+            {item["next_line"] for item in items if item["next_line"]}
+            | {item["cur_line"] for item in items if item["cur_line"]}
+        )
+        delays = {level.id: level.delay for level in levels}
+        for entry in result.values():
+            due_levels = [item["next_line"] for item in entry["due"]]
+            reached = [item["cur_line"] for item in entry["items"] if item["cur_line"]]
+            best = max(
+                due_levels or reached or [0], key=lambda lid: delays.get(lid, -1)
+            )
+            entry["level"] = levels.browse(best) if best else levels.browse()
+        return result
+
+    @api.model
+    def _reminder_vals(self, partner, entry, company, date, channel, sender):
+        """Values of one draft reminder: the letter decided once."""
+        lang = partner.lang or company.partner_id.lang or "en_US"
+        level = entry["level"].with_context(lang=lang)
+        currency = company.currency_id
+        total = sum(item["amount_residual"] for item in entry["items"])
+        overdue = sum(
+            item["amount_residual"]
+            for item in entry["items"]
+            if item["due_date"] < date or item["amount_residual"] < 0
+        )
+        message = level._render_message(
+            {
+                "partner_name": partner.name,
+                "date": format_date(self.env, date, lang_code=lang),
+                "user_signature": sender["signature"],
+                "company_name": company.name,
+                "amount_due": format_amount(self.env, total, currency, lang),
+                "amount_overdue": format_amount(self.env, overdue, currency, lang),
+                "level_name": level.name or "",
+            }
+        )
+        moves = self.env["account.move"].browse(
+            [item["move_id"] for item in entry["items"]]
+        )
+        return {
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "date": date,
+            "followup_line_id": level.id,
+            "user_id": sender["user"].id,
+            "channel": channel,
+            "lang": lang,
+            "message": message,
+            "amount_due": total,
+            "amount_overdue": overdue,
+            "recipient_id": self._recipient(partner).id,
+            "email_from": sender["email_from"],
+            "item_ids": [
+                Command.create(
+                    {
+                        "aml_id": item["aml_id"],
+                        "move_id": item["move_id"],
+                        "name": item["move_name"],
+                        "invoice_date": moves.browse(item["move_id"]).invoice_date
+                        or item["date"],
+                        "due_date": item["due_date"],
+                        "amount_residual": item["amount_residual"],
+                        "currency_id": item["currency_id"],
+                        "amount_currency": item["amount_currency"],
+                        "amount_residual_currency": item["amount_residual_currency"],
+                        "level_id": item["next_line"] if item["is_due"] else False,
+                        "previous_line_id": item["cur_line"],
+                        "previous_date": item["followup_date"],
+                    }
+                )
+                for item in entry["items"]
+            ],
+        }
+
+    @api.model
+    def _sender(self, company):
+        """Who signs and sends: the user, or for the daily run (OdooBot) the
+        company's follow-up responsible; e-mails leave from that person or from
+        the company address, never from OdooBot."""
+        user = self.env.user
+        if user._is_superuser():
+            user = company.followup_responsible_id or company.followup_auto_send_user_id
+        email_from = (user.email and user.email_formatted) or (
+            company.email and company.email_formatted
+        )
+        signature = user.name or company.name
+        return {"user": user, "email_from": email_from or False, "signature": signature}
+
+    @api.model
+    def _recipient(self, partner):
+        """The contact to e-mail: the invoicing address if it has a valid e-mail,
+        else the customer itself; empty when no valid address is known."""
+        invoice_contact = partner.browse(partner.address_get(["invoice"])["invoice"])
+        for contact in (invoice_contact, partner):
+            if contact.email and email_normalize(contact.email):
+                return contact
+        return partner.browse()
+
+    @api.model
+    def _lock(self, partners):
+        """Lock the given customers for sending; return those that could be locked.
+
+        ``SKIP LOCKED``: a customer being reminded by another transaction (wizard
+        or scheduled action) is skipped, not sent twice. ``FOR NO KEY UPDATE`` and
+        a no-op update: a transaction that started before this one commits cannot
+        lock the row afterwards (serialization error, retried with fresh data),
+        while users' requests that merely reference the customer (opening Send
+        Reminders, creating an invoice) are never blocked.
+        """
+        ids = partners.ids
+        if not ids:
+            return partners
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET write_date = write_date
+                 WHERE id IN (
+                    SELECT id FROM res_partner WHERE id = ANY(%s)
+                    ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
+                 )
+             RETURNING id
+                """,
+                ids,
+            )
+        )
+        locked = {row[0] for row in self.env.cr.fetchall()}
+        return partners.browse([pid for pid in ids if pid in locked])
+
+    # ------------------------------------------------------------------ RENDER
+    @api.model
+    def _render_letters(self, reminders):
+        """Render the letters of all reminders in one report call (one
+        wkhtmltopdf run) and store each PDF as its reminder's ``attachment_id``.
+
+        Each reminder is new: the report is asked not to look for stored letters
+        record by record, and the attachments are created in one go. Under tests,
+        like every Odoo report, HTML comes back unless ``force_report_rendering``
+        is in the context: nothing is stored then.
+
+        :return: the letters merged into one PDF (b"" when none)
+        """
+        if not reminders:
+            return b""
+        report = self.env.ref("account_payment_followup.followup_reminder_report")
+        streams, kind = (
+            self.env["ir.actions.report"]
+            .with_context(report_pdf_no_attachment=True)
+            ._pre_render_qweb_pdf(report.report_name, reminders.ids)
+        )
+        if kind != "pdf":
+            return b""
+        documents = {
+            res_id: stream["stream"].getvalue() for res_id, stream in streams.items()
+        }
+        for stream in streams.values():
+            stream["stream"].close()
+        reminders = reminders.sudo()
+        attachments = self.env["ir.attachment"].sudo().create(
+            [
+                {
+                    "name": reminder._letter_filename(),
+                    "raw": documents[reminder.id],
+                    "mimetype": "application/pdf",
+                    "res_model": reminder._name,
+                    "res_id": reminder.id,
+                }
+                for reminder in reminders
+            ]
+        )
+        for reminder, attachment in zip(reminders, attachments, strict=True):
+            reminder.attachment_id = attachment
+        return pdf.merge_pdf([documents[reminder.id] for reminder in reminders])
+
+    # ------------------------------------------------------------------ E-MAIL
+    @api.model
+    def _send_emails(self, reminders):
+        """Post each reminder's e-mail (its level's template, in the customer's
+        language, letter attached) on the reminder; queue it, never wait for the
+        mail server. One failing customer never stops the others.
+
+        :return: (reminders e-mailed, {reminder: reason} for the failed ones)
+        """
+        default = self.env.ref(
+            "account_payment_followup.followup_mail_template", raise_if_not_found=False
+        )
+        by_template = {}
+        for reminder in reminders:
+            template = reminder.followup_line_id.mail_template_id or default
+            by_template.setdefault(template, reminders.browse())
+            by_template[template] |= reminder
+        sent, failed = reminders.browse(), {}
+        for template, group in by_template.items():
+            try:
+                rendered = template.sudo()._generate_template(
+                    group.ids, ["subject", "body_html"]
+                )
+            except Exception as error:  # noqa: BLE001 - reported on each reminder
+                _logger.warning("Follow-up e-mail template failed: %s", error)
+                failed.update(dict.fromkeys(group, str(error)))
+                continue
+            for reminder in group.sudo():
+                values = rendered[reminder.id]
+                try:
+                    with self.env.cr.savepoint():
+                        message = reminder.with_context(
+                            mail_notify_force_send=False
+                        ).message_post(
+                            subject=values["subject"],
+                            body=values["body_html"],
+                            partner_ids=reminder.recipient_id.ids,
+                            attachment_ids=reminder.attachment_id.ids,
+                            email_from=reminder.email_from,
+                            author_id=(
+                                reminder.user_id.partner_id
+                                or reminder.company_id.partner_id
+                            ).id,
+                            message_type="comment",
+                            subtype_xmlid="mail.mt_comment",
+                        )
+                        reminder.mail_message_id = message
+                except Exception as error:  # noqa: BLE001 - one never stops the others
+                    _logger.warning(
+                        "Follow-up e-mail to %s failed: %s",
+                        reminder.partner_id.display_name,
+                        error,
+                    )
+                    failed[reminder] = str(error)
+                    continue
+                sent |= reminder
+        for reminder, reason in failed.items():
+            reminder.sudo().write({"state": "failed", "failure_reason": reason})
+        return sent.sudo(False), failed

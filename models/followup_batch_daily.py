@@ -1,0 +1,196 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The daily run of payment reminders, and the send path shared with the wizard."""
+
+import logging
+
+from odoo import api, models
+from odoo.modules import module
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class FollowupBatch(models.AbstractModel):
+    _inherit = "followup.batch"
+
+    # ------------------------------------------------------------------ SEND
+    @api.model
+    def _send(
+        self,
+        partners,
+        company,
+        date,
+        channel,
+        excluded_aml_ids=(),
+        due_limit=None,
+        level_filter=None,
+        collected=None,
+    ):
+        """Prepare, render once and, for e-mails, post and mark done.
+
+        Letters stay draft until the user confirms they were printed.
+
+        :return: (reminders prepared, reminders done, {customer: reason} for the
+            customers not reminded)
+        """
+        reminders, skipped = self._prepare(
+            partners,
+            company,
+            date,
+            channel,
+            excluded_aml_ids,
+            due_limit,
+            level_filter,
+            collected=collected,
+        )
+        if channel in ("letter", "email"):
+            self._render_letters(reminders)
+        done = reminders.browse()
+        if channel == "email":
+            sent, failed = self._send_emails(reminders)
+            skipped.update({rem.partner_id: reason for rem, reason in failed.items()})
+            done = sent._action_done()
+        elif channel == "manual":
+            done = reminders._action_done()
+        return reminders, done, skipped
+
+    # ------------------------------------------------------------------ DAILY RUN
+    @api.model
+    def _run_daily(self, batch_size=100):
+        """Daily: e-mail the automatic reminders due today, company by company, in
+        batches.
+
+        Only companies that turned automatic sending on are covered. Each batch is
+        committed (outside tests) and reported to the scheduler, so an
+        interruption keeps what was done; the next run carries on with what is
+        still due. Customers whose level is not automatic, only printed, or who
+        have no usable e-mail address get an activity for a person instead.
+        """
+        self = self.sudo()  # noqa: PLW0642 - the daily run covers every company
+        engine = self.env["followup.engine"]
+        date = engine._get_date()  # today, or the context's followup_date
+        policies = self.env["followup.policy"].search([])
+        work = []
+        for company in policies.company_id.filtered("followup_auto_send"):
+            due_ids = engine._search_partner_ids(company, date, SQL("due_count > 0"))
+            work += [(company, pid) for pid in sorted(due_ids)]
+        done = 0
+        for start in range(0, len(work), batch_size):
+            batch = work[start : start + batch_size]
+            for company in {company for company, _pid in batch}:
+                # activities and chatter notes in the company's language
+                env = self.with_company(company).with_context(
+                    lang=company.partner_id.lang or "en_US"
+                )
+                partners = env.env["res.partner"].browse(
+                    [pid for comp, pid in batch if comp == company]
+                )
+                try:
+                    with self.env.cr.savepoint():
+                        env._run_daily_batch(partners, company, date)
+                except Exception:
+                    _logger.exception(
+                        "Payment follow-up: batch of %s customers of %s failed; they "
+                        "will be retried on the next run",
+                        len(partners),
+                        company.name,
+                    )
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(work) - done)
+            if self._can_commit():
+                # a batch done stays done if the run is interrupted later
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        _logger.info("Payment follow-up: %s customers processed", done)
+
+    @api.model
+    def _run_daily_batch(self, partners, company, date):
+        """One batch of the daily run (customers of one company)."""
+        # lock and ask the engine once for the whole batch
+        locked = self._lock(partners)
+        partners = locked
+        collected = self._collect(locked, company, date)
+        levels = {pid: entry["level"] for pid, entry in collected.items()}
+        auto = partners.filtered(lambda p: levels[p.id].auto_send)
+        by_email = auto.filtered(lambda p: levels[p.id].send_email)
+        _reminders, _sent, skipped = self._send(
+            by_email, company, date, "email", collected=collected
+        )
+        # levels without letter nor e-mail: only the manual action
+        manual_only = auto.filtered(
+            lambda p: not levels[p.id].send_email
+            and not levels[p.id].send_letter
+            and levels[p.id].manual_action
+        )
+        self._send(manual_only, company, date, "manual", collected=collected)
+        reasons = dict(skipped)
+        for partner in auto - by_email - manual_only:
+            if levels[partner.id].send_letter:
+                reasons[partner] = self.env._("this level is sent by letter")
+        for partner in partners - auto:
+            if levels[partner.id]:
+                reasons[partner] = self.env._(
+                    "this level is not sent automatically: review it"
+                )
+        self._plan_print_activities(company, date, reasons, levels)
+
+    @api.model
+    def _plan_print_activities(self, company, date, reasons, levels):
+        """An activity "print the reminder" per customer, once per level."""
+        partners = self.env["res.partner"].browse([p.id for p in reasons])
+        if not partners:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        existing = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        planned = {(act.res_id, act.summary) for act in existing}
+        Reminder = self.env["followup.reminder"]
+        for partner in partners:
+            level = levels[partner.id]
+            summary = self.env._(
+                "Payment reminder to print: %(level)s", level=level.name
+            )
+            if (partner.id, summary) in planned:
+                continue
+            # the same rule as every follow-up activity: never OdooBot
+            user = Reminder.new(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "followup_line_id": level.id,
+                }
+            )._responsible_user()
+            partner.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=date,
+                summary=summary,
+                note=self.env._(
+                    "Not e-mailed by the daily follow-up (%(reason)s): print the "
+                    "letter from Send Reminders.",
+                    reason=reasons[partner],
+                ),
+                user_id=user.id,
+            )
+
+    @api.model
+    def _auto_email_partner_ids(self, company, date=None):
+        """Customers of ``company`` the daily run would e-mail on ``date``: the
+        level due for them is automatic and sent by e-mail (one engine query)."""
+        if not company:
+            return []
+        engine = self.env["followup.engine"]
+        states = engine._get_partner_states(company, date or engine._get_date())
+        levels = self.env["followup.line"].browse(
+            {state["next_line_due"] for state in states.values()} - {None}
+        )
+        auto = set(levels.filtered(lambda lvl: lvl.auto_send and lvl.send_email).ids)
+        return [pid for pid, state in states.items() if state["next_line_due"] in auto]
+
+    @api.model
+    def _can_commit(self):
+        """Commit between batches, except inside tests (as account_move_send)."""
+        return not module.current_test

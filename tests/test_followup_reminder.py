@@ -1,0 +1,255 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Reminders are records: one per customer and path, undo, re-print, the latest
+follow-up date, constant work per batch, and the accountant working during the
+daily run."""
+
+from contextlib import closing
+from datetime import date
+
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.tests import tagged
+
+from .common import FollowupCommon
+
+TODAY = date(2026, 3, 1)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-01")
+class TestFollowupReminder(FollowupCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({"email": "compta@durand.example", "followup_auto_send": True})
+        cls.level_0, cls.level_1 = cls.levels[:2]
+        cls.customers = cls.env["res.partner"].create(
+            [
+                {"name": f"Client {i}", "email": f"client{i}@example.com"}
+                for i in range(4)
+            ]
+        )
+        cls.invoices = cls.env["account.move"]
+        for customer in cls.customers:
+            cls.invoices |= cls._create_invoice(
+                customer, 100.0, "2026-01-01", "2026-01-31"
+            )
+
+    def _wizard(self, partners):
+        return (
+            self.env["followup.send"]
+            .with_context(active_model="res.partner", active_ids=partners.ids)
+            .create({"date": TODAY, "due_limit": TODAY})
+        )
+
+    # ------------------------------------------------------------------ one per path
+    def test_one_reminder_per_customer_and_path(self):
+        printed, emailed, daily, manual = self.customers
+        wizard = self._wizard(printed)
+        wizard.action_print()
+        wizard.action_confirm()
+        self._wizard(emailed).action_send_email()
+        self.env["followup.batch"]._run_daily_batch(daily, self.company, TODAY)
+        manual.with_context(followup_date="2026-03-01").followup_line_id = self.level_1
+        reminders = self._reminders()
+        self.assertRecordValues(
+            reminders,
+            [
+                {"partner_id": printed.id, "channel": "letter", "state": "done"},
+                {"partner_id": emailed.id, "channel": "email", "state": "done"},
+                {"partner_id": daily.id, "channel": "email", "state": "done"},
+                {"partner_id": manual.id, "channel": "manual", "state": "done"},
+            ],
+        )
+        self.assertEqual(
+            reminders.mapped("followup_line_id"), self.level_0 | self.level_1
+        )
+        self.assertEqual(
+            [r.followup_line_id for r in reminders], [self.level_0] * 3 + [self.level_1]
+        )
+        for reminder, invoice in zip(reminders, self.invoices, strict=True):
+            self.assertRecordValues(
+                reminder.item_ids,
+                [
+                    {
+                        "move_id": invoice.id,
+                        "amount_residual": 100.0,
+                        "level_id": reminder.followup_line_id.id,
+                        "previous_line_id": False,
+                        "previous_date": False,
+                    }
+                ],
+            )
+        # one reference per reminder, in the company's own sequence
+        self.assertEqual(len(set(reminders.mapped("name"))), 4)
+        self.assertTrue(all(name.startswith("REL/2026/") for name in reminders.mapped("name")))
+        # smart buttons
+        self.assertEqual(printed.followup_reminder_count, 1)
+        self.assertEqual(self.invoices[0].followup_reminder_count, 1)
+        action = printed.action_open_followup_reminders()
+        self.assertEqual(
+            self.env["followup.reminder"].search(action["domain"]), reminders[0]
+        )
+
+    # ------------------------------------------------------------------ undo
+    def test_undo_restores_exact_previous_levels_and_dates(self):
+        invoice = self.invoices[0]
+        customer = self.customers[0]
+        invoice.write({"followup_line_id": self.level_0.id, "followup_date": date(2026, 2, 3)})
+        self._wizard(customer).action_send_email()
+        reminder = self._reminders(customer)
+        self.assertRecordValues(
+            reminder.item_ids,
+            [
+                {
+                    "level_id": self.level_1.id,
+                    "previous_line_id": self.level_0.id,
+                    "previous_date": date(2026, 2, 3),
+                }
+            ],
+        )
+        self.assertEqual(invoice.followup_line_id, self.level_1)
+        self.assertEqual(customer.followup_date, TODAY)
+        # undo from the list (server action bound to the list)
+        action = self.env.ref("account_payment_followup.followup_reminder_action_cancel")
+        action.with_context(active_model="followup.reminder", active_ids=reminder.ids).run()
+        self.assertRecordValues(
+            invoice, [{"followup_line_id": self.level_0.id, "followup_date": date(2026, 2, 3)}]
+        )
+        self.assertEqual(reminder.state, "cancel")
+        self.assertIn("back to their previous level", reminder.message_ids[0].body)
+        # no reminder done is left: the latest follow-up date goes with it
+        self.assertFalse(customer.followup_date)
+        # and the customer is due again
+        self.assertEqual(
+            customer.with_context(followup_date="2026-03-01").followup_status, "action"
+        )
+
+    def test_undo_leaves_invoices_reminded_since(self):
+        customer = self.customers[0]
+        self._wizard(customer).action_send_email()
+        first = self._reminders(customer)
+        # reminded again later, by hand
+        self.invoices[0].write({"followup_line_id": self.level_1.id})
+        first.action_cancel()
+        self.assertEqual(self.invoices[0].followup_line_id, self.level_1)
+        self.assertIn(self.invoices[0].name, first.message_ids[0].body)
+
+    # ------------------------------------------------------------------ letters
+    def test_reprint_gives_the_same_pdf_bytes(self):
+        wizard = self._wizard(self.customers[:2])
+        wizard.action_print()
+        wizard.action_confirm()
+        reminder = self._reminders(self.customers[0])
+        stored = reminder.attachment_id.raw
+        self.assertTrue(stored.startswith(b"%PDF"))
+        action = reminder.action_print_letter()
+        pdf, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
+            action["report_name"], reminder.ids
+        )
+        self.assertEqual(pdf, stored)
+        # even after the customer changed its name
+        self.customers[0].name = "Client renamed"
+        pdf, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
+            action["report_name"], reminder.ids
+        )
+        self.assertEqual(pdf, stored)
+
+    def test_no_orphan_attachment(self):
+        wizard = self._wizard(self.customers)
+        wizard.action_print()
+        wizard.action_back()
+        self._wizard(self.customers[:2]).action_send_email()
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "in", ("followup.reminder", "res.partner"))]
+        )
+        self.assertEqual(attachments, self._reminders().attachment_id)
+        self.assertEqual(len(attachments), 2)
+
+    # ------------------------------------------------------------------ latest date
+    def test_latest_followup_date_survives_full_payment(self):
+        customer = self.customers[0]
+        self._wizard(customer).action_send_email()
+        self._pay(self.invoices[0], 100.0, "2026-03-01")
+        self.assertEqual(customer.followup_date, TODAY)
+        self.assertEqual(customer.followup_amount_due, 0.0)
+        # sortable and searchable
+        Partner = self.env["res.partner"]
+        self.assertEqual(
+            Partner.search([("followup_date", "=", TODAY)]), customer
+        )
+        ordered = Partner.search(
+            [("id", "in", self.customers.ids)], order="followup_date desc, id"
+        )
+        self.assertEqual(ordered[0], customer)
+
+    # ------------------------------------------------------------------ scale
+    def _count_print_confirm(self, partners):
+        """Queries of print + confirm, and those spent inside the letters' report
+        (Odoo's report framework looks the paper format up once per page)."""
+        wizard = self._wizard(partners)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        Batch = type(self.env["followup.batch"])
+        original = Batch._render_letters
+        rendering = []
+
+        def render(batch, reminders):
+            before = self.cr.sql_log_count
+            result = original(batch, reminders)
+            rendering.append(self.cr.sql_log_count - before)
+            return result
+
+        start = self.cr.sql_log_count
+        with patch.object(Batch, "_render_letters", render):
+            wizard.action_print()
+        wizard.action_confirm()
+        self.env.flush_all()
+        self.assertEqual(wizard.reminder_ids.partner_id, partners)
+        self.assertEqual(set(wizard.reminder_ids.mapped("state")), {"done"})
+        [in_report] = rendering
+        return self.cr.sql_log_count - start - in_report
+
+    def test_query_count_per_batch_does_not_grow(self):
+        """Print + confirm for 2 and for 6 customers: the same number of queries
+        outside the report (the engine once, one create, one write per level)."""
+        self._count_print_confirm(self.customers[:2])  # warm the caches
+        two = self._count_print_confirm(self.customers[2:])
+        more = self.env["res.partner"].create(
+            [{"name": f"Extra {i}", "email": f"x{i}@example.com"} for i in range(6)]
+        )
+        for partner in more:
+            self._create_invoice(partner, 50.0, "2026-01-01", "2026-01-31")
+        six = self._count_print_confirm(more)
+        self.assertEqual(two, six, f"queries for 2 customers: {two}, for 6: {six}")
+
+    # ------------------------------------------------------------------ concurrency
+    def test_wizard_usable_during_the_daily_run(self):
+        """A second, real connection plays the daily run holding a customer: the
+        accountant opens Send Reminders on that customer, sees it, and sending
+        skips it instead of failing or waiting."""
+        # committed at install, so the other connection sees it
+        customer = self.env.ref("base.main_partner")
+        self._create_invoice(customer, 300.0, "2026-01-01", "2026-01-31")
+        self.env.flush_all()
+        # never wait on a lock here: a wait would be a failure, not a hang
+        self.cr.execute("SET lock_timeout = '3s'")
+        self.addCleanup(self.cr.execute, "RESET lock_timeout")
+        with closing(sql_db.db_connect(self.cr.dbname).cursor()) as other:
+            run_env = api.Environment(other, SUPERUSER_ID, {})
+            held = run_env["followup.batch"]._lock(run_env["res.partner"].browse(customer.id))
+            self.assertEqual(held.ids, customer.ids)
+            wizard = self._wizard(customer)
+            self.assertEqual(wizard.line_ids.partner_id, customer)
+            self.assertEqual(wizard.line_ids.amount_overdue, 300.0)
+            wizard.action_send_email()
+            self.assertIn("being reminded by another user or process", wizard.result)
+            self.assertFalse(self._reminders(customer))
+            other.rollback()
+        # once the run let go, the same wizard sends
+        wizard = self._wizard(customer)
+        wizard.action_send_email()
+        self.assertEqual(self._reminders(customer).state, "done")
