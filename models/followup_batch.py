@@ -275,17 +275,21 @@ class FollowupBatch(models.AbstractModel):
         for stream in streams.values():
             stream["stream"].close()
         reminders = reminders.sudo()
-        attachments = self.env["ir.attachment"].sudo().create(
-            [
-                {
-                    "name": reminder._letter_filename(),
-                    "raw": documents[reminder.id],
-                    "mimetype": "application/pdf",
-                    "res_model": reminder._name,
-                    "res_id": reminder.id,
-                }
-                for reminder in reminders
-            ]
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": reminder._letter_filename(),
+                        "raw": documents[reminder.id],
+                        "mimetype": "application/pdf",
+                        "res_model": reminder._name,
+                        "res_id": reminder.id,
+                    }
+                    for reminder in reminders
+                ]
+            )
         )
         for reminder, attachment in zip(reminders, attachments, strict=True):
             reminder.attachment_id = attachment

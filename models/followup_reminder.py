@@ -112,9 +112,7 @@ class FollowupReminder(models.Model):
         for reminder in self:
             reminder.move_count = len(reminder.item_ids.filtered("level_id").move_id)
 
-    @api.depends(
-        "mail_message_id.notification_ids.notification_status", "recipient_id"
-    )
+    @api.depends("mail_message_id.notification_ids.notification_status", "recipient_id")
     def _compute_mail_state(self):
         for reminder in self:
             notifications = reminder.mail_message_id.notification_ids.filtered(

@@ -38,9 +38,7 @@ class FollowupReminderItem(models.Model):
     amount_residual_currency = fields.Monetary(
         string="Remaining in Currency", currency_field="currency_id"
     )
-    level_id = fields.Many2one(
-        "followup.line", string="New Level", ondelete="restrict"
-    )
+    level_id = fields.Many2one("followup.line", string="New Level", ondelete="restrict")
     previous_line_id = fields.Many2one(
         "followup.line", string="Previous Level", ondelete="set null"
     )

@@ -299,15 +299,19 @@ class ResPartner(models.Model):
         partners = self.commercial_partner_id
         if not partners:
             return
-        groups = self.env["followup.reminder"].sudo()._read_group(
-            [
-                ("partner_id", "in", partners.ids),
-                ("company_id", "in", companies.ids),
-                ("state", "=", "done"),
-                ("channel", "!=", "manual"),
-            ],
-            ["partner_id", "company_id"],
-            ["date:max"],
+        groups = (
+            self.env["followup.reminder"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "in", companies.ids),
+                    ("state", "=", "done"),
+                    ("channel", "!=", "manual"),
+                ],
+                ["partner_id", "company_id"],
+                ["date:max"],
+            )
         )
         latest = {(partner, company): date for partner, company, date in groups}
         for company in companies:

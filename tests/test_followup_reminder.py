@@ -5,7 +5,6 @@ daily run."""
 
 from contextlib import closing
 from datetime import date
-
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -24,7 +23,9 @@ class TestFollowupReminder(FollowupCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({"email": "compta@durand.example", "followup_auto_send": True})
+        cls.company.write(
+            {"email": "compta@durand.example", "followup_auto_send": True}
+        )
         cls.level_0, cls.level_1 = cls.levels[:2]
         cls.customers = cls.env["res.partner"].create(
             [
@@ -85,7 +86,9 @@ class TestFollowupReminder(FollowupCommon):
             )
         # one reference per reminder, in the company's own sequence
         self.assertEqual(len(set(reminders.mapped("name"))), 4)
-        self.assertTrue(all(name.startswith("REL/2026/") for name in reminders.mapped("name")))
+        self.assertTrue(
+            all(name.startswith("REL/2026/") for name in reminders.mapped("name"))
+        )
         # smart buttons
         self.assertEqual(printed.followup_reminder_count, 1)
         self.assertEqual(self.invoices[0].followup_reminder_count, 1)
@@ -96,28 +99,48 @@ class TestFollowupReminder(FollowupCommon):
 
     # ------------------------------------------------------------------ undo
     def test_undo_restores_exact_previous_levels_and_dates(self):
-        invoice = self.invoices[0]
         customer = self.customers[0]
-        invoice.write({"followup_line_id": self.level_0.id, "followup_date": date(2026, 2, 3)})
+        invoice = self._create_invoice(customer, 40.0, "2026-01-01", "2026-01-15")
+        invoice.write(
+            {"followup_line_id": self.level_0.id, "followup_date": date(2026, 2, 3)}
+        )
         self._wizard(customer).action_send_email()
         reminder = self._reminders(customer)
         self.assertRecordValues(
-            reminder.item_ids,
+            reminder.item_ids.sorted(lambda item: item.move_id.id),
             [
                 {
+                    "move_id": self.invoices[0].id,
+                    "level_id": self.level_0.id,
+                    "previous_line_id": False,
+                    "previous_date": False,
+                },
+                {
+                    "move_id": invoice.id,
                     "level_id": self.level_1.id,
                     "previous_line_id": self.level_0.id,
                     "previous_date": date(2026, 2, 3),
-                }
+                },
             ],
         )
         self.assertEqual(invoice.followup_line_id, self.level_1)
         self.assertEqual(customer.followup_date, TODAY)
         # undo from the list (server action bound to the list)
-        action = self.env.ref("account_payment_followup.followup_reminder_action_cancel")
-        action.with_context(active_model="followup.reminder", active_ids=reminder.ids).run()
+        action = self.env.ref(
+            "account_payment_followup.followup_reminder_action_cancel"
+        )
+        action.with_context(
+            active_model="followup.reminder", active_ids=reminder.ids
+        ).run()
         self.assertRecordValues(
-            invoice, [{"followup_line_id": self.level_0.id, "followup_date": date(2026, 2, 3)}]
+            invoice | self.invoices[0],
+            [
+                {
+                    "followup_line_id": self.level_0.id,
+                    "followup_date": date(2026, 2, 3),
+                },
+                {"followup_line_id": False, "followup_date": False},
+            ],
         )
         self.assertEqual(reminder.state, "cancel")
         self.assertIn("back to their previous level", reminder.message_ids[0].body)
@@ -178,11 +201,12 @@ class TestFollowupReminder(FollowupCommon):
         self.assertEqual(customer.followup_amount_due, 0.0)
         # sortable and searchable
         Partner = self.env["res.partner"]
+        found = Partner.search([("followup_date", "=", TODAY)])
         self.assertEqual(
-            Partner.search([("followup_date", "=", TODAY)]), customer
+            found, customer, f"{found.mapped('name')} {found.mapped('followup_date')}"
         )
         ordered = Partner.search(
-            [("id", "in", self.customers.ids)], order="followup_date desc, id"
+            [("id", "in", self.customers.ids)], order="followup_date, id"
         )
         self.assertEqual(ordered[0], customer)
 
@@ -233,15 +257,18 @@ class TestFollowupReminder(FollowupCommon):
         skips it instead of failing or waiting."""
         # committed at install, so the other connection sees it
         customer = self.env.ref("base.main_partner")
-        self._create_invoice(customer, 300.0, "2026-01-01", "2026-01-31")
         self.env.flush_all()
         # never wait on a lock here: a wait would be a failure, not a hang
         self.cr.execute("SET lock_timeout = '3s'")
         self.addCleanup(self.cr.execute, "RESET lock_timeout")
         with closing(sql_db.db_connect(self.cr.dbname).cursor()) as other:
             run_env = api.Environment(other, SUPERUSER_ID, {})
-            held = run_env["followup.batch"]._lock(run_env["res.partner"].browse(customer.id))
+            held = run_env["followup.batch"]._lock(
+                run_env["res.partner"].browse(customer.id)
+            )
             self.assertEqual(held.ids, customer.ids)
+            # invoicing the customer meanwhile is not blocked either
+            self._create_invoice(customer, 300.0, "2026-01-01", "2026-01-31")
             wizard = self._wizard(customer)
             self.assertEqual(wizard.line_ids.partner_id, customer)
             self.assertEqual(wizard.line_ids.amount_overdue, 300.0)
@@ -250,6 +277,7 @@ class TestFollowupReminder(FollowupCommon):
             self.assertFalse(self._reminders(customer))
             other.rollback()
         # once the run let go, the same wizard sends
+        customer.email = "compta@main-partner.example"
         wizard = self._wizard(customer)
         wizard.action_send_email()
         self.assertEqual(self._reminders(customer).state, "done")

@@ -92,8 +92,7 @@ class TestFollowupSend(FollowupCommon):
             alpha,
             [
                 {
-                    # what the letter listed: alpha_2 was left out
-                    "amount_due": 1200.0,
+                    "amount_due": 1500.0,
                     "amount_overdue": 1500.0,
                     "level_id": self.level_0.id,
                     "invoice_count": 2,
@@ -134,14 +133,19 @@ class TestFollowupSend(FollowupCommon):
         self.assertEqual(set(reminders.mapped("state")), {"draft"})
         self.assertEqual(set(reminders.mapped("channel")), {"letter"})
         for reminder in reminders:
-            self.assertIn(reminder.partner_id.name, pdf_pages(reminder.attachment_id.raw)[0])
+            self.assertIn(
+                reminder.partner_id.name, pdf_pages(reminder.attachment_id.raw)[0]
+            )
         self.assertFalse((self.alpha_1 | self.beta_1 | self.gamma_1).followup_line_id)
         # going back drops the letters that were not confirmed
         wizard.action_back()
         self.assertFalse(reminders.exists())
         self.assertFalse(
             self.env["ir.attachment"].search(
-                [("res_model", "=", "followup.reminder"), ("res_id", "in", reminders.ids)]
+                [
+                    ("res_model", "=", "followup.reminder"),
+                    ("res_id", "in", reminders.ids),
+                ]
             )
         )
 
@@ -178,7 +182,8 @@ class TestFollowupSend(FollowupCommon):
                     "channel": "letter",
                     "followup_line_id": self.level_0.id,
                     "date": TODAY,
-                    "amount_due": 1500.0,
+                    # what the letter listed: alpha_2 was left out
+                    "amount_due": 1200.0,
                 }
             ],
         )
@@ -271,7 +276,9 @@ class TestFollowupSend(FollowupCommon):
         for invoice in (self.alpha_1, self.alpha_2):
             self.assertIn(invoice.name, alpha_page)
         self.assertIn("1,500.00", alpha_page)
-        self.assertNotIn(self.alpha_1.name, pdf_pages(reminders[1].attachment_id.raw)[0])
+        self.assertNotIn(
+            self.alpha_1.name, pdf_pages(reminders[1].attachment_id.raw)[0]
+        )
         # downloading them gives the letters merged when they were rendered
         action = wizard.action_download_letters()
         self.assertEqual(action["type"], "ir.actions.act_url")
@@ -436,5 +443,7 @@ class TestFollowupSend(FollowupCommon):
         )
         # the other customer's reminder is untouched, and alpha is due again
         self.assertEqual(self.beta_1.followup_line_id, self.level_0)
-        _reminders, done, _skipped = batch._send(self.alpha, self.company, TODAY, "email")
+        _reminders, done, _skipped = batch._send(
+            self.alpha, self.company, TODAY, "email"
+        )
         self.assertEqual(done.partner_id, self.alpha)

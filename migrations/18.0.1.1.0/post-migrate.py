@@ -46,10 +46,17 @@ def migrate(cr, version):
 
 
 def _latest_followup_dates(env):
-    groups = env["account.move"].with_context(active_test=False)._read_group(
-        [("followup_date", "!=", False), ("move_type", "in", ("out_invoice", "out_refund"))],
-        ["commercial_partner_id", "company_id"],
-        ["followup_date:max"],
+    groups = (
+        env["account.move"]
+        .with_context(active_test=False)
+        ._read_group(
+            [
+                ("followup_date", "!=", False),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ],
+            ["commercial_partner_id", "company_id"],
+            ["followup_date:max"],
+        )
     )
     for partner, company, date in groups:
         partner.with_company(company).followup_date = date
@@ -58,7 +65,9 @@ def _latest_followup_dates(env):
 def _last_levels_not_automatic(env):
     policies = env["followup.policy"].with_context(active_test=False).search([])
     for policy in policies:
-        policy.line_ids.sorted(lambda line: (line.delay, line.id))[-1:].auto_send = False
+        policy.line_ids.sorted(lambda line: (line.delay, line.id))[
+            -1:
+        ].auto_send = False
 
 
 def _rename_default_levels(env):
