@@ -153,9 +153,6 @@ class FollowupBatch(models.AbstractModel):
                 "level_name": level.name or "",
             }
         )
-        moves = self.env["account.move"].browse(
-            [item["move_id"] for item in entry["items"]]
-        )
         return {
             "partner_id": partner.id,
             "company_id": company.id,
@@ -172,23 +169,31 @@ class FollowupBatch(models.AbstractModel):
             "item_ids": [
                 Command.create(
                     {
-                        "aml_id": item["aml_id"],
-                        "move_id": item["move_id"],
-                        "name": item["move_name"],
-                        "invoice_date": moves.browse(item["move_id"]).invoice_date
-                        or item["date"],
-                        "due_date": item["due_date"],
-                        "amount_residual": item["amount_residual"],
-                        "currency_id": item["currency_id"],
-                        "amount_currency": item["amount_currency"],
-                        "amount_residual_currency": item["amount_residual_currency"],
+                        **self._item_vals(item),
                         "level_id": item["next_line"] if item["is_due"] else False,
-                        "previous_line_id": item["cur_line"],
-                        "previous_date": item["followup_date"],
                     }
                 )
                 for item in entry["items"]
             ],
+        }
+
+    @api.model
+    def _item_vals(self, item):
+        """A reminder item from an engine item: the amounts as they are now and
+        the invoice's current level and date (what an undo restores)."""
+        move = self.env["account.move"].browse(item["move_id"])
+        return {
+            "aml_id": item["aml_id"],
+            "move_id": item["move_id"],
+            "name": item["move_name"],
+            "invoice_date": move.invoice_date or item["date"],
+            "due_date": item["due_date"],
+            "amount_residual": item["amount_residual"],
+            "currency_id": item["currency_id"],
+            "amount_currency": item["amount_currency"],
+            "amount_residual_currency": item["amount_residual_currency"],
+            "previous_line_id": item["cur_line"],
+            "previous_date": item["followup_date"],
         }
 
     @api.model

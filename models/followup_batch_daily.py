@@ -2,8 +2,9 @@
 """The daily run of payment reminders, and the send path shared with the wizard."""
 
 import logging
+from collections import defaultdict
 
-from odoo import api, models
+from odoo import Command, api, models
 from odoo.modules import module
 from odoo.tools import SQL
 
@@ -53,6 +54,64 @@ class FollowupBatch(models.AbstractModel):
         elif channel == "manual":
             done = reminders._action_done()
         return reminders, done, skipped
+
+    @api.model
+    def _set_levels_by_hand(self, levels):
+        """A level chosen by hand on customers: every open, non-litigious invoice
+        of each customer moves to it, recorded as a ``manual`` reminder (undo
+        restores the previous levels). Clearing the level resets the invoices
+        and says so on the customer. One engine query for all the customers.
+
+        :param levels: {commercial partner: level (may be empty)}
+        """
+        engine = self.env["followup.engine"]
+        company = self.env.company
+        date = engine._get_date()
+        partners = self.env["res.partner"].union(*levels)
+        open_items = defaultdict(list)
+        for item in engine._get_items(company, date, partners.ids):
+            if item["amount_residual"] > 0 and not item["blocked"]:
+                open_items[item["partner_id"]].append(item)
+        self.env["account.move"].browse(
+            {item["move_id"] for items in open_items.values() for item in items}
+        ).fetch(["invoice_date"])
+        vals_list = []
+        for partner, level in levels.items():
+            items = open_items[partner.id]
+            if level:
+                vals_list.append(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "date": date,
+                        "followup_line_id": level.id,
+                        "user_id": self.env.user.id,
+                        "channel": "manual",
+                        "amount_due": sum(item["amount_residual"] for item in items),
+                        "item_ids": [
+                            Command.create(
+                                {**self._item_vals(item), "level_id": level.id}
+                            )
+                            for item in items
+                        ],
+                    }
+                )
+                continue
+            moves = self.env["account.move"].browse([i["move_id"] for i in items])
+            moves.followup_line_id = False
+            partner.message_post(
+                body=self.env._(
+                    "Follow-up level reset by hand on %(count)s open invoices.",
+                    count=len(moves),
+                )
+            )
+        reminders = (
+            self.env["followup.reminder"]
+            .sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(vals_list)
+        )
+        return reminders._action_done()
 
     # ------------------------------------------------------------------ DAILY RUN
     @api.model

@@ -1,7 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
-
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -133,76 +131,14 @@ class ResPartner(models.Model):
             )
 
     def _inverse_followup_line_id(self):
-        """Set the level of every open, non-litigious invoice of the customers.
-
-        Setting a level is recorded as a ``manual`` reminder (undo restores the
-        previous levels); clearing it resets the invoices and says so."""
-        engine = self.env["followup.engine"]
-        company = self.env.company
-        date = engine._get_date()
-        items = engine._get_items(company, date, self.commercial_partner_id.ids)
-        open_items = defaultdict(list)
-        for item in items:
-            if item["amount_residual"] > 0 and not item["blocked"]:
-                open_items[item["partner_id"]].append(item)
-        vals_list = []
-        for partner in self:
-            level = partner.followup_line_id
-            commercial = partner.commercial_partner_id
-            if level:
-                vals_list.append(
-                    self._followup_manual_reminder_vals(
-                        commercial, level, open_items[commercial.id], company, date
-                    )
-                )
-                continue
-            moves = self.env["account.move"].browse(
-                [item["move_id"] for item in open_items[commercial.id]]
-            )
-            moves.followup_line_id = False
-            commercial.message_post(
-                body=self.env._(
-                    "Follow-up level reset by hand on %(count)s open invoices.",
-                    count=len(moves),
-                )
-            )
-        reminders = (
-            self.env["followup.reminder"]
-            .sudo()
-            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-            .create(vals_list)
+        """Set the level of every open, non-litigious invoice of the customers
+        (see ``followup.batch._set_levels_by_hand``)."""
+        self.env["followup.batch"]._set_levels_by_hand(
+            {
+                partner.commercial_partner_id: partner.followup_line_id
+                for partner in self
+            }
         )
-        reminders._action_done()
-
-    @api.model
-    def _followup_manual_reminder_vals(self, partner, level, items, company, date):
-        return {
-            "partner_id": partner.id,
-            "company_id": company.id,
-            "date": date,
-            "followup_line_id": level.id,
-            "user_id": self.env.user.id,
-            "channel": "manual",
-            "amount_due": sum(item["amount_residual"] for item in items),
-            "item_ids": [
-                Command.create(
-                    {
-                        "aml_id": item["aml_id"],
-                        "move_id": item["move_id"],
-                        "name": item["move_name"],
-                        "due_date": item["due_date"],
-                        "amount_residual": item["amount_residual"],
-                        "currency_id": item["currency_id"],
-                        "amount_currency": item["amount_currency"],
-                        "amount_residual_currency": item["amount_residual_currency"],
-                        "level_id": level.id,
-                        "previous_line_id": item["cur_line"],
-                        "previous_date": item["followup_date"],
-                    }
-                )
-                for item in items
-            ],
-        }
 
     def _search_state(self, having):
         engine = self.env["followup.engine"]

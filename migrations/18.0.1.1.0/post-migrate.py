@@ -35,14 +35,12 @@ def migrate(cr, version):
     _latest_followup_dates(env)
     _last_levels_not_automatic(env)
     _rename_default_levels(env)
-    cr.execute(
-        """
-        UPDATE followup_line line SET mail_template_id = NULL
-          FROM mail_template template
-         WHERE template.id = line.mail_template_id
-           AND template.model != 'followup.reminder'
-        """
-    )
+    env["followup.line"].with_context(active_test=False).search(
+        [
+            ("mail_template_id", "!=", False),
+            ("mail_template_id.model", "!=", "followup.reminder"),
+        ]
+    ).mail_template_id = False
 
 
 def _latest_followup_dates(env):
