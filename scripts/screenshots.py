@@ -129,6 +129,31 @@ def main():
         limit=1,
         context={"allowed_company_ids": [company_id]},
     )
+    context = {"allowed_company_ids": [company_id], "lang": "fr_FR"}
+    reminder_ids = odoo.call(
+        "followup.reminder", "search", [], limit=1, context=context
+    )
+    if not reminder_ids:
+        # a history to show: letters printed and confirmed through the wizard, as
+        # an accountant would (the server renders them, with their CSS)
+        due = odoo.call(
+            "res.partner",
+            "search",
+            [("followup_status", "=", "action")],
+            limit=4,
+            context=context,
+        )
+        wizard = odoo.call(
+            "followup.send",
+            "create",
+            {},
+            context={**context, "active_model": "res.partner", "active_ids": due},
+        )
+        odoo.call("followup.send", "action_print", [wizard], context=context)
+        odoo.call("followup.send", "action_confirm", [wizard], context=context)
+        reminder_ids = odoo.call(
+            "followup.reminder", "search", [], limit=1, context=context
+        )
     OUT.mkdir(parents=True, exist_ok=True)
     browser = Browser()
     browser.send("Network.enable")
@@ -155,6 +180,15 @@ def main():
             script="document.querySelector(\"a.nav-link[name='followup']\").click();"
             "setTimeout(() => document.querySelector('.o_notebook')"
             ".scrollIntoView(), 500)",
+        )
+        browser.shot(
+            f"{base}/action-account_payment_followup.followup_reminder_action",
+            OUT / "reminder_history.png",
+        )
+        browser.shot(
+            f"{base}/action-account_payment_followup.followup_reminder_action"
+            f"/{reminder_ids[0]}",
+            OUT / "reminder_form.png",
         )
     finally:
         browser.close()

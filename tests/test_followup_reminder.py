@@ -161,6 +161,32 @@ class TestFollowupReminder(FollowupCommon):
         self.assertEqual(self.invoices[0].followup_line_id, self.level_1)
         self.assertIn(self.invoices[0].name, first.message_ids[0].body)
 
+    def test_bounced_email_fails_the_reminder(self):
+        customer = self.customers[0]
+        self._wizard(customer).action_send_email()
+        reminder = self._reminders(customer)
+        self.assertEqual(self.invoices[0].followup_line_id, self.level_0)
+        # what the mail gateway does with a delivery-failure notice
+        self.env["mail.thread"]._routing_handle_bounce(
+            None,
+            {
+                "bounced_email": customer.email,
+                "bounced_partner": customer,
+                "bounced_msg_ids": [reminder.mail_message_id.message_id],
+                "bounced_message": reminder.mail_message_id,
+                "body": "550 5.1.1 user unknown",
+                "email_from": "MAILER-DAEMON@example.com",
+                "to": "bounce@example.com",
+                "message_id": "<bounce-1@example.com>",
+            },
+        )
+        self.assertRecordValues(reminder, [{"state": "failed", "mail_state": "bounce"}])
+        self.assertIn(customer.email, reminder.failure_reason)
+        self.assertFalse(self.invoices[0].followup_line_id)
+        self.assertEqual(
+            self.env["followup.reminder"].search([("state", "=", "failed")]), reminder
+        )
+
     # ------------------------------------------------------------------ letters
     def test_reprint_gives_the_same_pdf_bytes(self):
         wizard = self._wizard(self.customers[:2])
