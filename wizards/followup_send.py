@@ -336,7 +336,7 @@ class FollowupSend(models.TransientModel):
         )
         return self.env._(
             "No letter to print.%(reasons)s",
-            reasons=f"\n{reasons}" if reasons else "",
+            reasons=("\n" + reasons) if reasons else "",
         )
 
     def _reopen(self):
