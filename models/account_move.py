@@ -30,7 +30,9 @@ class AccountMove(models.Model):
     )
 
     followup_reminder_count = fields.Integer(
-        string="Reminders", compute="_compute_followup_reminder_count"
+        string="Reminders",
+        compute="_compute_followup_reminder_count",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
 
     # ------------------------------------------------------------------ COMPUTE

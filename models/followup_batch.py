@@ -275,10 +275,21 @@ class FollowupBatch(models.AbstractModel):
         if kind != "pdf":
             return b""
         documents = {
-            res_id: stream["stream"].getvalue() for res_id, stream in streams.items()
+            res_id: stream["stream"].getvalue()
+            for res_id, stream in streams.items()
+            if res_id and stream["stream"]
         }
         for stream in streams.values():
-            stream["stream"].close()
+            if stream["stream"]:
+                stream["stream"].close()
+        for reminder in reminders.filtered(lambda r: r.id not in documents):
+            # the merged PDF could not be split by record: this one alone
+            single, _kind = (
+                self.env["ir.actions.report"]
+                .with_context(report_pdf_no_attachment=True)
+                ._pre_render_qweb_pdf(report.report_name, reminder.ids)
+            )
+            documents[reminder.id] = single[reminder.id]["stream"].getvalue()
         reminders = reminders.sudo()
         attachments = (
             self.env["ir.attachment"]
@@ -339,6 +350,10 @@ class FollowupBatch(models.AbstractModel):
                             partner_ids=reminder.recipient_id.ids,
                             attachment_ids=reminder.attachment_id.ids,
                             email_from=reminder.email_from,
+                            # the customer's answer goes to the person who sent it
+                            reply_to=reminder.email_from,
+                            # the level's message already ends with the signature
+                            email_add_signature=False,
                             author_id=(
                                 reminder.user_id.partner_id
                                 or reminder.company_id.partner_id

@@ -111,7 +111,8 @@ class FollowupBatch(models.AbstractModel):
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
             .create(vals_list)
         )
-        return reminders._action_done()
+        # the invoices move with the user's rights: an auditor cannot
+        return reminders.sudo(False)._action_done()
 
     # ------------------------------------------------------------------ DAILY RUN
     @api.model
@@ -134,6 +135,9 @@ class FollowupBatch(models.AbstractModel):
             due_ids = engine._search_partner_ids(company, date, SQL("due_count > 0"))
             work += [(company, pid) for pid in sorted(due_ids)]
         done = 0
+        if self._can_commit():
+            # the batches' snapshots start after the (long) work list query
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         for start in range(0, len(work), batch_size):
             batch = work[start : start + batch_size]
             for company in {company for company, _pid in batch}:
@@ -144,16 +148,23 @@ class FollowupBatch(models.AbstractModel):
                 partners = env.env["res.partner"].browse(
                     [pid for comp, pid in batch if comp == company]
                 )
-                try:
-                    with self.env.cr.savepoint():
-                        env._run_daily_batch(partners, company, date)
-                except Exception:
-                    _logger.exception(
-                        "Payment follow-up: batch of %s customers of %s failed; they "
-                        "will be retried on the next run",
-                        len(partners),
-                        company.name,
-                    )
+                for attempt in (1, 2):
+                    try:
+                        with self.env.cr.savepoint():
+                            env._run_daily_batch(partners, company, date)
+                        break
+                    except Exception:
+                        if attempt == 1 and self._can_commit():
+                            # e.g. a customer edited meanwhile: once more with a
+                            # fresh snapshot
+                            self.env.cr.commit()  # pylint: disable=invalid-commit
+                            continue
+                        _logger.exception(
+                            "Payment follow-up: batch of %s customers of %s "
+                            "failed; they will be retried on the next run",
+                            len(partners),
+                            company.name,
+                        )
             done += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(work) - done)
             if self._can_commit():

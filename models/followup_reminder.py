@@ -5,10 +5,12 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, email_normalize
 
 MAIL_STATES = [
     ("ready", "Queued"),
+    ("process", "Processing"),
+    ("pending", "Sent"),
     ("sent", "Sent"),
     ("bounce", "Bounced"),
     ("exception", "Error"),
@@ -32,6 +34,7 @@ class FollowupReminder(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id"]
+    _mail_post_access = "read"  # who may see the history may note on it
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     partner_id = fields.Many2one(
@@ -106,11 +109,19 @@ class FollowupReminder(models.Model):
     )
     failure_reason = fields.Text(readonly=True)
 
+    _sql_constraints = [
+        (
+            "name_company_unique",
+            "UNIQUE(company_id, name)",
+            "Each reminder reference is unique in its company.",
+        ),
+    ]
+
     # ------------------------------------------------------------------ COMPUTE
-    @api.depends("item_ids.level_id")
+    @api.depends("item_ids.move_id")
     def _compute_move_count(self):
         for reminder in self:
-            reminder.move_count = len(reminder.item_ids.filtered("level_id").move_id)
+            reminder.move_count = len(reminder.item_ids.move_id)
 
     @api.depends("mail_message_id.notification_ids.notification_status", "recipient_id")
     def _compute_mail_state(self):
@@ -143,26 +154,29 @@ class FollowupReminder(models.Model):
     # ------------------------------------------------------------------ ACTIONS
     def action_done(self):
         """Mark draft reminders as sent (e.g. letters printed): the invoices move
-        to their new level. Nothing is rendered again."""
+        to their new level, with the user's rights on invoices. Nothing is
+        rendered again."""
         drafts = self.filtered(lambda r: r.state == "draft")
         return drafts._action_done()
 
     def action_cancel(self):
         """Undo: each invoice goes back to the level and date it had before this
-        reminder, unless it was reminded again since."""
+        reminder (with the user's rights on invoices), unless it was reminded
+        again since; an e-mail still waiting in the queue is not sent."""
         for reminder in self.filtered(lambda r: r.state != "cancel"):
             restored, kept = reminder._restore_previous_levels()
-            reminder.state = "cancel"
+            stopped = reminder._cancel_queued_email()
+            reminder.sudo().state = "cancel"
             if reminder.channel != "manual" or restored or kept:
-                reminder._post_note(
-                    self.env._(
-                        "Reminder cancelled: %(restored)s invoice(s) back to their "
-                        "previous level.",
-                        restored=len(restored),
-                    ),
-                    kept,
+                body = self.env._(
+                    "Reminder cancelled: %(restored)s invoice(s) back to their "
+                    "previous level.",
+                    restored=len(restored),
                 )
-        self.partner_id._followup_update_latest_date(self.company_id)
+                if stopped:
+                    body += " " + self.env._("Its e-mail was not sent.")
+                reminder._post_note(body, kept)
+        self._update_latest_dates()
         return True
 
     def action_print_letter(self):
@@ -185,11 +199,14 @@ class FollowupReminder(models.Model):
 
     # ------------------------------------------------------------------ MAIL
     def _message_receive_bounce(self, email, partner):
-        """The e-mail bounced: the reminder failed, its invoices go back."""
+        """The e-mail to the customer bounced: the reminder failed, its invoices
+        go back (a bounce from any other address changes nothing)."""
         res = super()._message_receive_bounce(email, partner)
-        self.filtered(lambda r: r.state == "done")._action_fail(
-            self.env._("the e-mail to %(email)s bounced", email=email)
-        )
+        self.filtered(
+            lambda r: r.state == "done"
+            and r.recipient_id.email_normalized
+            and r.recipient_id.email_normalized == email_normalize(email)
+        )._action_fail(self.env._("the e-mail to %(email)s bounced", email=email))
         return res
 
     # ------------------------------------------------------------------ BUSINESS
@@ -204,6 +221,9 @@ class FollowupReminder(models.Model):
         if not count:
             return []
         sequence = self._company_sequence(company)
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            # configured otherwise by an administrator: the sequence's own way
+            return [sequence.next_by_id() for _index in range(count)]
         prefix, suffix = sequence._get_prefix_suffix()
         self.env.cr.execute(
             SQL(
@@ -269,7 +289,8 @@ class FollowupReminder(models.Model):
         by_target = defaultdict(set)
         for item in done.item_ids.filtered("level_id"):
             by_target[item.level_id.id, item.reminder_id.date].add(item.move_id.id)
-        # only follow-up fields change: no need to resynchronise the invoice lines
+        # only follow-up fields change: no need to resynchronise the invoice lines;
+        # the invoices are written with the caller's rights (an auditor cannot)
         Move = self.env["account.move"].with_context(
             skip_invoice_sync=True, mail_notrack=True
         )
@@ -277,11 +298,11 @@ class FollowupReminder(models.Model):
             Move.browse(move_ids).write(
                 {"followup_line_id": level_id, "followup_date": date}
             )
-        done.state = "done"
+        done.sudo().state = "done"
         done._followup_set_latest_date()
         done._schedule_manual_actions()
         if stale:
-            stale.state = "cancel"
+            stale.sudo().state = "cancel"
             for reminder in stale:
                 reminder._post_note(
                     self.env._(
@@ -295,7 +316,7 @@ class FollowupReminder(models.Model):
         """The e-mail could not be delivered: levels back, reminder failed."""
         for reminder in self:
             restored, kept = reminder._restore_previous_levels()
-            reminder.write({"state": "failed", "failure_reason": reason})
+            reminder.sudo().write({"state": "failed", "failure_reason": reason})
             reminder._post_note(
                 self.env._(
                     "The reminder could not be delivered (%(reason)s): "
@@ -306,7 +327,24 @@ class FollowupReminder(models.Model):
                 ),
                 kept,
             )
-        self.partner_id._followup_update_latest_date(self.company_id)
+        self._update_latest_dates()
+
+    def _cancel_queued_email(self):
+        """Stop this reminder's e-mail if it is still waiting in the queue.
+
+        :return: whether an e-mail was stopped
+        """
+        self.ensure_one()
+        mails = self.mail_message_id.sudo().mail_ids.filtered(
+            lambda mail: mail.state in ("outgoing", "exception")
+        )
+        if not mails:
+            return False
+        mails.cancel()
+        self.mail_message_id.sudo().notification_ids.filtered(
+            lambda notif: notif.notification_status in ("ready", "exception")
+        ).notification_status = "canceled"
+        return True
 
     def _restore_previous_levels(self):
         """Put back the level and date each invoice had before this reminder.
@@ -342,7 +380,7 @@ class FollowupReminder(models.Model):
         """The customers' latest follow-up date (per company) is the date of
         their latest reminder done."""
         groups = defaultdict(lambda: self.env["res.partner"])
-        for reminder in self:
+        for reminder in self.filtered(lambda r: r.channel != "manual"):
             groups[reminder.company_id, reminder.date] |= reminder.partner_id
         for (company, date), partners in groups.items():
             partners = partners.with_company(company).sudo()
@@ -350,6 +388,18 @@ class FollowupReminder(models.Model):
                 lambda p, d=date: not p.followup_date or p.followup_date < d
             )
             later.write({"followup_date": date})
+
+    def _update_latest_dates(self):
+        """After an undo or a failure: the customers' latest follow-up date is
+        that of their latest reminder still done, else the date their invoices
+        had before these reminders (e.g. from before reminders were records)."""
+        fallback = {}
+        for reminder in self:
+            key = (reminder.partner_id.id, reminder.company_id.id)
+            dates = [d for d in reminder.item_ids.mapped("previous_date") if d]
+            dates += [fallback[key]] if fallback.get(key) else []
+            fallback[key] = max(dates, default=False)
+        self.partner_id._followup_update_latest_date(self.company_id, fallback)
 
     def _schedule_manual_actions(self):
         """Activities of the levels that ask for a manual action."""

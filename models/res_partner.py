@@ -82,7 +82,9 @@ class ResPartner(models.Model):
         "followup.reminder", "partner_id", string="Payment Reminders"
     )
     followup_reminder_count = fields.Integer(
-        string="Reminders", compute="_compute_followup_reminder_count"
+        string="Reminders",
+        compute="_compute_followup_reminder_count",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     followup_status = fields.Selection(
         FOLLOWUP_STATUS,
@@ -219,7 +221,6 @@ class ResPartner(models.Model):
             "account_payment_followup.followup_reminder_action"
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"search_default_group_by_company": False}
         return action
 
     # ------------------------------------------------------------------ CRON
@@ -229,9 +230,14 @@ class ResPartner(models.Model):
         self.env["followup.batch"]._run_daily(batch_size=batch_size)
 
     # ------------------------------------------------------------------ HELPERS
-    def _followup_update_latest_date(self, companies):
+    def _followup_update_latest_date(self, companies, fallback=None):
         """Recompute the latest follow-up date of these customers in these
-        companies from their reminders done (after an undo or a failure)."""
+        companies from their reminders done (after an undo or a failure).
+
+        :param fallback: {(partner id, company id): date} used when no reminder
+            is left done
+        """
+        fallback = fallback or {}
         partners = self.commercial_partner_id
         if not partners:
             return
@@ -249,9 +255,10 @@ class ResPartner(models.Model):
                 ["date:max"],
             )
         )
-        latest = {(partner, company): date for partner, company, date in groups}
+        latest = {(partner.id, company.id): date for partner, company, date in groups}
         for company in companies:
             for partner in partners.with_company(company).sudo():
-                value = latest.get((partner.sudo(False), company), False)
+                key = (partner.id, company.id)
+                value = latest.get(key) or fallback.get(key) or False
                 if partner.followup_date != value:
                     partner.followup_date = value

@@ -10,6 +10,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, sql_db
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import FollowupCommon
@@ -144,12 +145,30 @@ class TestFollowupReminder(FollowupCommon):
         )
         self.assertEqual(reminder.state, "cancel")
         self.assertIn("back to their previous level", reminder.message_ids[0].body)
-        # no reminder done is left: the latest follow-up date goes with it
-        self.assertFalse(customer.followup_date)
+        # no reminder done is left: the latest follow-up date is the one the
+        # invoices had before it
+        self.assertEqual(customer.followup_date, date(2026, 2, 3))
         # and the customer is due again
         self.assertEqual(
             customer.with_context(followup_date="2026-03-01").followup_status, "action"
         )
+
+    def test_undo_by_billing_user_stops_the_queued_email(self):
+        customer = self.customers[0]
+        self._wizard(customer).action_send_email()
+        reminder = self._reminders(customer).with_user(self.user_invoice)
+        mail = reminder.sudo().mail_message_id.mail_ids
+        self.assertEqual(mail.state, "outgoing")
+        reminder.action_cancel()
+        self.assertEqual(mail.state, "cancel")
+        self.assertEqual(reminder.state, "cancel")
+        self.assertIn("Its e-mail was not sent.", reminder.message_ids[0].body)
+        self.assertFalse(self.invoices[0].followup_line_id)
+        # the history itself cannot be rewritten by billing users
+        with self.assertRaises(AccessError):
+            reminder.write({"state": "done"})
+        with self.assertRaises(AccessError):
+            reminder.item_ids.write({"previous_line_id": self.level_1.id})
 
     def test_undo_leaves_invoices_reminded_since(self):
         customer = self.customers[0]
@@ -186,6 +205,14 @@ class TestFollowupReminder(FollowupCommon):
         self.assertEqual(
             self.env["followup.reminder"].search([("state", "=", "failed")]), reminder
         )
+
+    def test_bounce_from_another_address_changes_nothing(self):
+        customer = self.customers[0]
+        self._wizard(customer).action_send_email()
+        reminder = self._reminders(customer)
+        reminder._message_receive_bounce("someone-else@example.com", False)
+        self.assertEqual(reminder.state, "done")
+        self.assertEqual(self.invoices[0].followup_line_id, self.level_0)
 
     # ------------------------------------------------------------------ letters
     def test_reprint_gives_the_same_pdf_bytes(self):

@@ -112,3 +112,24 @@ class TestFollowupSecurity(FollowupCommon):
         policy = Policy.create({"name": "Second default", "is_default": False})
         with self.assertRaises(ValidationError):
             policy.write({"company_id": self.company_b.id, "is_default": True})
+
+    def test_auditor_cannot_move_levels(self):
+        auditor = new_test_user(
+            self.env,
+            login="fu_auditor",
+            groups="account.group_account_readonly",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        invoice = self.env["account.move"].search(
+            [("partner_id", "=", self.customer.id), ("move_type", "=", "out_invoice")]
+        )
+        customer = self.customer.with_user(auditor).with_context(followup_date=TODAY)
+        with self.assertRaises(AccessError):
+            customer.followup_line_id = self.levels[3]
+        self.assertFalse(invoice.followup_line_id)
+        self.assertFalse(
+            self.env["followup.reminder"].search(
+                [("partner_id", "=", self.customer.id)]
+            )
+        )

@@ -6,13 +6,16 @@
 * the last level of each policy is not sent unattended ("Automatic" off);
 * the default levels are numbered like the letters (Level 1 … Level 4) where
   their names were left as installed;
-* e-mail templates of levels are now templates of reminders: a level that
+* e-mail templates of levels are now templates of reminders: the default
+  template is loaded again (its file is ``noupdate``) with its English text only,
+  so that the module's translations fill the other languages; a level that
   pointed to another kind of template uses the default one again.
 """
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import convert_file
 
-RENAMED = {
+RENAMED = {  # old default name -> new, per language
     "en_US": [
         ("Level 0: 15 days net", "Level 1: 15 days net"),
         ("Level 1: 30 days net", "Level 2: 30 days net"),
@@ -35,12 +38,37 @@ def migrate(cr, version):
     _latest_followup_dates(env)
     _last_levels_not_automatic(env)
     _rename_default_levels(env)
+    _reload_mail_template(env)
     env["followup.line"].with_context(active_test=False).search(
         [
             ("mail_template_id", "!=", False),
             ("mail_template_id.model", "!=", "followup.reminder"),
         ]
     ).mail_template_id = False
+
+
+def _reload_mail_template(env):
+    convert_file(
+        env,
+        "account_payment_followup",
+        "data/mail_template_data.xml",
+        {},
+        mode="init",
+        noupdate=True,
+        kind="data",
+    )
+    template = env.ref("account_payment_followup.followup_mail_template")
+    env.flush_all()
+    env.cr.execute(
+        """
+        UPDATE mail_template
+           SET subject = jsonb_build_object('en_US', subject->'en_US'),
+               body_html = jsonb_build_object('en_US', body_html->'en_US')
+         WHERE id = %s
+        """,
+        [template.id],
+    )
+    env.invalidate_all()
 
 
 def _latest_followup_dates(env):
@@ -70,11 +98,10 @@ def _last_levels_not_automatic(env):
 
 def _rename_default_levels(env):
     policies = env["followup.policy"].with_context(active_test=False).search([])
-    installed = {code for code, _name in env["res.lang"].get_installed()}
-    for lang, pairs in RENAMED.items():
-        if lang not in installed:
-            continue
-        names = dict(pairs)
-        for level in policies.line_ids.with_context(lang=lang):
+    installed = [code for code, _name in env["res.lang"].get_installed()]
+    for code in installed:
+        # every French (fr_FR, fr_BE, fr_CA, fr_CH) carries the French names
+        names = dict(RENAMED["fr_FR" if code.startswith("fr_") else "en_US"])
+        for level in policies.line_ids.with_context(lang=code):
             if level.name in names:
                 level.name = names[level.name]
