@@ -18,6 +18,7 @@ import logging
 
 from odoo import Command, api, models
 from odoo.tools import SQL, email_normalize, format_amount, format_date, pdf
+from odoo.tools.mail import single_email_re
 
 _logger = logging.getLogger(__name__)
 
@@ -216,9 +217,15 @@ class FollowupBatch(models.AbstractModel):
         else the customer itself; empty when no valid address is known."""
         invoice_contact = partner.browse(partner.address_get(["invoice"])["invoice"])
         for contact in (invoice_contact, partner):
-            if contact.email and email_normalize(contact.email):
+            if self._is_valid_email(contact.email):
                 return contact
         return partner.browse()
+
+    @api.model
+    def _is_valid_email(self, email):
+        """One deliverable-looking address (``a@@b`` normalizes to ``@b``: no)."""
+        normalized = email_normalize(email or "")
+        return bool(normalized and single_email_re.match(normalized))
 
     @api.model
     def _lock(self, partners):

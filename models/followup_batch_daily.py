@@ -234,7 +234,7 @@ class FollowupBatch(models.AbstractModel):
                     "followup_line_id": level.id,
                 }
             )._responsible_user()
-            partner.activity_schedule(
+            partner.with_context(mail_notify_force_send=False).activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=date,
                 summary=summary,

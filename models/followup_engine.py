@@ -17,7 +17,8 @@ finds, independently of the follow-up date:
   levels' delays.
 
 On date D an item is *due* for ``next_line`` when ``next_date <= D``. Credits
-(negative residuals) and items in litigation never get a level.
+(negative residuals) and items in litigation never get a level. A customer whose
+open credits cover what is overdue owes nothing: no level is due for it.
 """
 
 from odoo import api, fields, models
@@ -128,17 +129,29 @@ class FollowupEngine(models.AbstractModel):
                    ))[1] AS max_line,
                    MAX(followup_date) FILTER (WHERE amount_residual > 0)
                        AS followup_date,
-                   (ARRAY_AGG(next_line ORDER BY next_delay DESC) FILTER (
-                       WHERE next_date <= %(date)s
-                   ))[1] AS next_line_due,
+                   -- a customer whose credits cover what is overdue owes
+                   -- nothing: no level is due for it
+                   CASE WHEN %(owes)s
+                        THEN (ARRAY_AGG(next_line ORDER BY next_delay DESC) FILTER (
+                                 WHERE next_date <= %(date)s
+                             ))[1]
+                   END AS next_line_due,
                    MIN(next_date) AS next_date,
                    COUNT(*) FILTER (WHERE amount_residual > 0) AS open_count,
-                   COUNT(*) FILTER (WHERE next_date <= %(date)s) AS due_count
+                   CASE WHEN %(owes)s
+                        THEN COUNT(*) FILTER (WHERE next_date <= %(date)s)
+                        ELSE 0
+                   END AS due_count
               FROM (%(items)s) AS item
           GROUP BY partner_id
             """,
             date=date,
             items=self._items_query(company, date, partner_ids),
+            owes=SQL(
+                "COALESCE(SUM(amount_residual) FILTER (WHERE NOT blocked"
+                " AND (due_date < %s OR amount_residual < 0)), 0) > 0",
+                date,
+            ),
         )
 
     @api.model

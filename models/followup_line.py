@@ -18,11 +18,18 @@ MESSAGE_PLACEHOLDERS = {
     "level_name": "Name of the follow-up level",
 }
 
-# One %-directive: optional (key), flags, width, precision, conversion.
-_DIRECTIVE_RE = re.compile(
-    r"%(?:\((?P<key>[^)]*)\))?[#0 +\-]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?P<conv>[a-zA-Z%])?"
+# What a message may hold: %(key)s placeholders and %% for a percent sign. A "%"
+# that cannot start a placeholder ("10 % de remise") is a percent sign too.
+MESSAGE_MAX_LENGTH = 4000
+# due days of a level: up to ten years after the due date (the seeds go to 60)
+DELAY_MAX = 3650
+_PLACEHOLDER_RE = re.compile(r"%%|%\((?P<key>\w+)\)s")
+# what looks like a placeholder but is not a plain %(key)s: "%(key)d",
+# "%(key)20s", "%(key" left open, "%s", "%5d", "%-3s"
+_BAD_DIRECTIVE_RE = re.compile(
+    r"%\((?P<key>[^)]*)(?:\)(?P<after>[#0 +\-]*[\d.*]*[a-zA-Z]?))?"
+    r"|%(?P<bare>[#0+\-]*[\d.*]*[a-zA-Z])"
 )
-_CONVERSIONS = set("diouxXeEfFgGcrsa%")
 
 
 class FollowupLine(models.Model):
@@ -126,18 +133,19 @@ class FollowupLine(models.Model):
     # ------------------------------------------------------------------ CONSTRAINS
     @api.constrains("description")
     def _check_description(self):
-        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        langs = dict(self.env["res.lang"].get_installed())
         for line in self:
-            for lang in langs:
+            for lang, lang_name in langs.items():
                 text = line.with_context(lang=lang).description
                 error = self._message_error(text)
                 if error:
                     raise ValidationError(
                         self.env._(
                             "The message of follow-up level “%(level)s” is invalid "
-                            "(%(lang)s): %(error)s\nValid placeholders: %(valid)s",
+                            "(in %(lang)s): %(error)s\nValid placeholders: "
+                            "%(valid)s, and %%%% for a percent sign.",
                             level=line.name,
-                            lang=lang,
+                            lang=lang_name,
                             error=error,
                             valid=", ".join(
                                 f"%({key})s" for key in MESSAGE_PLACEHOLDERS
@@ -165,7 +173,14 @@ class FollowupLine(models.Model):
                 seen[level.delay] = level
 
     # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_delay_value(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_delay_value(vals)
         if vals.get("policy_id"):
             # a level moved to another policy must stay in the user's companies
             policy = self.env["followup.policy"].sudo().browse(vals["policy_id"])
@@ -173,6 +188,23 @@ class FollowupLine(models.Model):
         return super().write(vals)
 
     # ------------------------------------------------------------------ BUSINESS
+    @api.model
+    def _check_delay_value(self, vals):
+        """Refuse, before it reaches the database, a delay that would break dates
+        (year 10240, integer overflow) on every screen later."""
+        delay = vals.get("delay")
+        if delay is None:
+            return
+        if not isinstance(delay, int) or not 0 <= delay <= DELAY_MAX:
+            raise ValidationError(
+                self.env._(
+                    "The due days of a follow-up level must be a whole number "
+                    "between 0 and %(max)s (got %(delay)s).",
+                    max=DELAY_MAX,
+                    delay=delay,
+                )
+            )
+
     def _get_next_level(self):
         """The level after this one in its policy (empty for the last one)."""
         self.ensure_one()
@@ -252,32 +284,42 @@ class FollowupLine(models.Model):
         """Return why ``text`` is not a valid message, or False when it is."""
         if not text:
             return False
-        for match in _DIRECTIVE_RE.finditer(text):
-            key, conv = match.group("key"), match.group("conv")
-            if match.group(0) == "%%":
-                continue
-            if conv not in _CONVERSIONS:
-                return self.env._(
-                    "“%(directive)s” is not a complete placeholder; write %%%% for a "
-                    "percent sign.",
-                    directive=match.group(0),
-                )
-            if key is None:
+        if len(text) > MESSAGE_MAX_LENGTH:
+            return self.env._(
+                "the message has %(length)s characters; a letter holds at most "
+                "%(max)s.",
+                length=len(text),
+                max=MESSAGE_MAX_LENGTH,
+            )
+        for match in _PLACEHOLDER_RE.finditer(text):
+            key = match.group("key")
+            if key is not None and key not in MESSAGE_PLACEHOLDERS:
+                return self.env._("unknown placeholder “%%(%(key)s)s”", key=key)
+        for match in _BAD_DIRECTIVE_RE.finditer(_PLACEHOLDER_RE.sub("", text)):
+            key = match.group("key")
+            if match.group("bare") is not None:
                 return self.env._(
                     "“%(directive)s” has no name; use a named placeholder such as "
-                    "%%(partner_name)s.",
+                    "%%(partner_name)s, or write %%%% for a percent sign.",
                     directive=match.group(0),
                 )
             if key not in MESSAGE_PLACEHOLDERS:
                 return self.env._("unknown placeholder “%%(%(key)s)s”", key=key)
-        try:
-            text % dict.fromkeys(MESSAGE_PLACEHOLDERS, "x")
-        except (ValueError, TypeError, KeyError) as error:
-            return str(error)
+            return self.env._(
+                "“%(directive)s”: write a placeholder exactly as %%(%(key)s)s, "
+                "with no width, precision or other conversion.",
+                directive=match.group(0),
+                key=key,
+            )
         return False
 
     def _render_message(self, values):
-        """The message in the current language, placeholders filled from ``values``."""
+        """The message in the current language, placeholders filled from ``values``
+        (never Python's %-formatting: only ``%(key)s`` and ``%%`` are read)."""
         self.ensure_one()
-        values = {key: values.get(key, "") for key in MESSAGE_PLACEHOLDERS}
-        return (self.description or "") % values
+
+        def fill(match):
+            key = match.group("key")
+            return "%" if key is None else str(values.get(key) or "")
+
+        return _PLACEHOLDER_RE.sub(fill, self.description or "")

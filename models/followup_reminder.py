@@ -76,7 +76,6 @@ class FollowupReminder(models.Model):
         default="draft",
         required=True,
         readonly=True,
-        tracking=True,
         index=True,
     )
     lang = fields.Char(string="Language", readonly=True)
@@ -405,7 +404,10 @@ class FollowupReminder(models.Model):
         """Activities of the levels that ask for a manual action."""
         for reminder in self.filtered("followup_line_id.manual_action"):
             level = reminder.followup_line_id
-            reminder.partner_id.sudo().activity_schedule(
+            # the assignee's notification is queued, never sent while we work
+            reminder.partner_id.sudo().with_context(
+                mail_notify_force_send=False
+            ).activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=reminder.date,
                 summary=level.name,

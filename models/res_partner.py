@@ -187,7 +187,15 @@ class ResPartner(models.Model):
             ids = value
         if operator not in ("=", "in", "!=", "not in"):
             raise UserError(self.env._("Unsupported search on the follow-up level."))
-        ids = [ids] if isinstance(ids, int) else list(ids)
+        ids = [ids] if isinstance(ids, int) else list(ids or [])
+        if not all(isinstance(level_id, int) for level_id in ids):
+            raise UserError(
+                self.env._(
+                    "Search the follow-up level by its name or by its id (got "
+                    "%(value)s).",
+                    value=value,
+                )
+            )
         domain = self._search_state(
             SQL("%s = ANY(%s)", SQL.identifier(column), ids or [0])
         )
@@ -197,8 +205,17 @@ class ResPartner(models.Model):
         operators = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "=": "=", "!=": "!="}
         if operator not in operators:
             raise UserError(self.env._("Unsupported search on the overdue amount."))
+        try:
+            amount = float(value or 0.0)
+        except (TypeError, ValueError):
+            raise UserError(
+                self.env._(
+                    "Search the overdue amount with a number (got %(value)s).",
+                    value=value,
+                )
+            ) from None
         return self._search_state(
-            SQL("amount_overdue %s %s", SQL(operators[operator]), value or 0.0)
+            SQL("amount_overdue %s %s", SQL(operators[operator]), amount)
         )
 
     # ------------------------------------------------------------------ ACTIONS

@@ -1,12 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
-import psycopg2
-
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import mute_logger
 
 from .common import FollowupCommon
 
@@ -103,12 +100,31 @@ class TestFollowupPolicy(FollowupCommon):
     def test_message_malformed_refused(self):
         for text in (
             "Dear %(partner_name, please pay",
-            "We ask 5% of interest",
             "Dear %s, please pay",
             "Amount %(amount_due)",
+            "Amount %(amount_due)d",
+            # conversions, flags, widths: they broke letters or took gigabytes
+            "Dear %(partner_name)c",
+            "Dear %(partner_name)20000000s",
+            "Dear %(partner_name)200000000s",
+            "Dear %(partner_name)900000000000000000s",
+            "Dear %(partner_name)-5s",
+            "Dear %(partner_name).3s",
+            "Total %5d",
+            # a message a letter cannot hold
+            "Dear %(partner_name)s, " + "x" * 4000,
         ):
-            with self.subTest(text=text), self.assertRaises(ValidationError):
+            with self.subTest(text=text[:60]), self.assertRaises(ValidationError):
                 self.levels[0].description = text
+
+    def test_message_percent_sign_in_text(self):
+        # a "%" that cannot start a placeholder is a percent sign (French text)
+        level = self.levels[0]
+        level.description = "Remise de 10 % de %(amount_due)s, soit 5% d'escompte"
+        self.assertEqual(
+            level._render_message({"amount_due": "100,00 €"}),
+            "Remise de 10 % de 100,00 €, soit 5% d'escompte",
+        )
 
     def test_message_valid_accepted_and_rendered(self):
         level = self.levels[0]
@@ -126,7 +142,9 @@ class TestFollowupPolicy(FollowupCommon):
         self.env["res.lang"]._activate_lang("fr_FR")
         with self.assertRaises(ValidationError) as caught:
             self.levels[0].with_context(lang="fr_FR").description = "Bonjour %(client)s"
-        self.assertIn("fr_FR", str(caught.exception))
+        # the language is named as users know it, not by its code
+        self.assertIn("French", str(caught.exception))
+        self.assertNotIn("fr_FR", str(caught.exception))
 
     def test_unique_delay_per_policy(self):
         with self.assertRaises(ValidationError), self.cr.savepoint():
@@ -141,12 +159,18 @@ class TestFollowupPolicy(FollowupCommon):
             {"policy_id": other.id, "name": "Thirty", "delay": 30}
         )
 
-    @mute_logger("odoo.sql_db")
-    def test_negative_delay_refused(self):
-        with self.assertRaises(psycopg2.errors.CheckViolation), self.cr.savepoint():
-            self.env["followup.line"].create(
-                {"policy_id": self.policy.id, "name": "Before", "delay": -5}
-            )
+    def test_delay_out_of_range_refused_at_save(self):
+        # negative, then values that broke the customer list (year 10240), the
+        # daily run, or the database (integer out of range)
+        for delay in (-5, 3651, 3_000_000, 2_147_483_647, 2**31):
+            with self.subTest(delay=delay):
+                with self.assertRaises(ValidationError):
+                    self.env["followup.line"].create(
+                        {"policy_id": self.policy.id, "name": "Odd", "delay": delay}
+                    )
+                with self.assertRaises(ValidationError):
+                    self.levels[0].write({"delay": delay})
+        self.assertEqual(self.levels[0].delay, 15)
 
     def test_levels_ordered_by_delay(self):
         with Form(self.policy) as form:
