@@ -12,3 +12,4 @@ from . import followup_batch_daily
 from . import res_partner
 from . import res_config_settings
 from . import mail_mail
+from . import ir_actions_report

@@ -15,6 +15,7 @@ scheduled action differ only in how they choose customers. Then, for a batch:
 """
 
 import logging
+import os
 
 from odoo import Command, api, models
 from odoo.tools import SQL, email_normalize, format_amount, format_date, pdf
@@ -276,7 +277,10 @@ class FollowupBatch(models.AbstractModel):
         report = self.env.ref("account_payment_followup.followup_reminder_report")
         streams, kind = (
             self.env["ir.actions.report"]
-            .with_context(report_pdf_no_attachment=True)
+            .with_context(
+                report_pdf_no_attachment=True,
+                followup_pdf_workers=self._pdf_workers(),
+            )
             ._pre_render_qweb_pdf(report.report_name, reminders.ids)
         )
         if kind != "pdf":
@@ -317,6 +321,21 @@ class FollowupBatch(models.AbstractModel):
         for reminder, attachment in zip(reminders, attachments, strict=True):
             reminder.attachment_id = attachment
         return pdf.merge_pdf([documents[reminder.id] for reminder in reminders])
+
+    @api.model
+    def _pdf_workers(self):
+        """How many wkhtmltopdf processes render a batch's letters at once: the
+        system parameter ``account_payment_followup.pdf_workers``, else one per
+        CPU."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("account_payment_followup.pdf_workers")
+        )
+        try:
+            return max(1, int(value)) if value else os.cpu_count() or 1
+        except ValueError:
+            return 1
 
     # ------------------------------------------------------------------ E-MAIL
     @api.model

@@ -255,6 +255,9 @@ class TestFollowupSend(FollowupCommon):
             self.assertIn(expected, text)
 
     def test_pdf_one_call_three_letters(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "account_payment_followup.pdf_workers", "1"
+        )
         partners = self.alpha | self.beta | self.gamma
         calls, counting = count_wkhtmltopdf()
         wizard = self._wizard()
@@ -293,6 +296,42 @@ class TestFollowupSend(FollowupCommon):
             )
         self.assertEqual(len(calls), 1)
         self.assertEqual(len(pdf_pages(again)), 3)
+
+    def test_letters_rendered_in_parallel(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "account_payment_followup.pdf_workers", "2"
+        )
+        # one page each: two wkhtmltopdf processes at once, each letter its own PDF
+        calls, counting = count_wkhtmltopdf()
+        wizard = self._wizard()
+        with counting:
+            wizard.action_print()
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(len(wizard.reminder_ids), 3)
+        for reminder in wizard.reminder_ids:
+            [page] = pdf_pages(reminder.attachment_id.raw)
+            self.assertIn(reminder.partner_id.name, page)
+            self.assertIn(reminder.name, page)
+        wizard.action_back()
+        # a letter over two pages: the batch is made again in one process, whose
+        # outlines tell the letters apart
+        many = self.env["account.move"]
+        for day in range(1, 41):
+            many |= self._create_invoice(
+                self.beta, 10.0 + day, "2026-01-01", f"2026-01-{min(day, 28):02d}"
+            )
+        calls.clear()
+        wizard = self._wizard()
+        with counting:
+            wizard.action_print()
+        self.assertEqual(len(calls), 3)
+        beta = wizard.reminder_ids.filtered(lambda r: r.partner_id == self.beta)
+        beta_pages = pdf_pages(beta.attachment_id.raw)
+        self.assertEqual(len(beta_pages), 2)
+        self.assertIn(self.beta.name, beta_pages[0])
+        for reminder in wizard.reminder_ids - beta:
+            [page] = pdf_pages(reminder.attachment_id.raw)
+            self.assertIn(reminder.partner_id.name, page)
 
     # ------------------------------------------------------------------ e-mail
     def test_send_email_queues_mails_with_letter(self):
