@@ -10,6 +10,9 @@
 #      measured by bench/bench_engine.py, then dropped.
 #   3. the same on a small template (BENCH_COMPARE_CUSTOMERS x M, 1 run), first:
 #      the main table then shows the query counts at both sizes (they must be equal).
+#   4. the daily scheduled action on copies of the small template (bench/bench_cron.py:
+#      automatic sending turned on, every customer due e-mailed with its letter):
+#      a timed run, then a run under tracemalloc for the peak of Python memory.
 #
 # The module is edited while benchmarks run: everything runs on a snapshot of the
 # working tree taken at start (.odoo/bench/run-<pid>/addons/account_payment_followup,
@@ -18,7 +21,11 @@
 # Environment: BENCH_CUSTOMERS (10000), BENCH_INVOICES (10), BENCH_REBUILD (0),
 # BENCH_RUNS (5 timed runs after 1 warm-up), BENCH_COMPARE_CUSTOMERS (1000; 0: no
 # comparison), BENCH_DATE_OFFSET (days after the book's date, default 0),
-# BENCH_PROFILE (1: profile even when targets are met), BENCH_KEEP_RUN_DB (0).
+# BENCH_PROFILE (1: profile even when targets are met), BENCH_KEEP_RUN_DB (0),
+# BENCH_CRON (1; 0: no scheduled action run), BENCH_CRON_MEMORY (1: a second run of
+# the scheduled action under tracemalloc for its peak of Python memory; 0: none),
+# BENCH_MAIN (1; 0: skip the main size, e.g. to measure only the scheduled action);
+# see bench/bench_cron.py for BENCH_CRON_DATE, BENCH_CRON_LEVELS, BENCH_CRON_REPORT_URL.
 # Results: printed; the BENCH_JSON line is appended to bench/results/results.jsonl,
 # query plans go to bench/results/explain-<N>x<M>.txt (bench/results is ignored by git).
 set -euo pipefail
@@ -197,17 +204,61 @@ fi
 T_CRON=skipped
 if [ "${BENCH_CRON:-1}" = 1 ] && [ "$SMALL" -gt 0 ]; then
     t_cron=$(now)
-    say "--- scheduled action on ${SMALL} x ${M} (e-mails + letters, commits per batch)"
-    ensure_template "$SMALL" "$M"
-    copy_template "followup_bench_cron_$$"
-    odoo shell -c "$CONF" -d "followup_bench_cron_$$" --no-http --log-level=warn \
-        <"$SNAP/bench/bench_cron.py" 2>&1 | grep -v "QSslSocket" | tee "$RUN_DIR/cron.txt"
-    grep "^BENCH_CRON_JSON" "$RUN_DIR/cron.txt" | cut -d' ' -f2- >>"$RESULTS/results.jsonl" || true
-    drop_db "followup_bench_cron_$$"
+    # 1. timed run; 2. (BENCH_CRON_MEMORY=1, the default) the same on a fresh copy
+    # under tracemalloc, for the peak of Python memory only: tracemalloc slows the
+    # Python code down 2.5-3 times, so it never runs during the timed run.
+    CRON_MODES=(timed)
+    [ "${BENCH_CRON_MEMORY:-1}" = 1 ] && CRON_MODES+=(memory)
+    for mode in "${CRON_MODES[@]}"; do
+        if [ "$mode" = timed ]; then
+            say "--- scheduled action on ${SMALL} x ${M}: timed run (e-mails + letters, commits per batch)"
+        else
+            say "--- scheduled action on ${SMALL} x ${M}: memory run (tracemalloc; its times are not the figures)"
+        fi
+        ensure_template "$SMALL" "$M"
+        copy_template "followup_bench_cron_$$"
+        BENCH_CRON_TRACEMALLOC=$([ "$mode" = memory ] && echo 1 || echo 0) \
+            odoo shell -c "$CONF" -d "followup_bench_cron_$$" --no-http --log-level=warn \
+            <"$SNAP/bench/bench_cron.py" 2>&1 | grep -v "QSslSocket" | tee "$RUN_DIR/cron-$mode.txt"
+        grep "^BENCH_CRON_JSON" "$RUN_DIR/cron-$mode.txt" | cut -d' ' -f2- >>"$RESULTS/results.jsonl" || true
+        drop_db "followup_bench_cron_$$"
+    done
+    python - "$RUN_DIR/cron-timed.txt" "$RUN_DIR/cron-memory.txt" <<'PYEOF'
+import json, os, sys
+runs = {}
+for path in sys.argv[1:]:
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            if line.startswith("BENCH_CRON_JSON "):
+                result = json.loads(line.split(" ", 1)[1])
+                runs["memory" if result["tracemalloc"] else "timed"] = result
+timed, memory = runs.get("timed"), runs.get("memory")
+if not timed:
+    sys.exit("[bench] scheduled action: no result from the timed run")
+peak = f"{memory['peak_python_mb']} MB (memory run)" if memory else "not measured"
+print(
+    f"[bench] scheduled action, {timed['customers_due']} customers due: "
+    f"{timed['seconds']} s, {timed['reminders_per_second']} reminders/s "
+    f"(target >= {timed['target_reminders_per_second']}: "
+    f"{'met' if timed['target_met'] else 'MISSED'}), "
+    f"{timed['queries_per_customer']} queries per customer, peak Python {peak}, "
+    f"followup.reminder created {timed['reminders_created']}, done {timed['reminders_done']}; "
+    "split: " + ", ".join(
+        f"{key} {timed['groups'][key]} s"
+        for key in sorted(timed["groups"], key=lambda key: key == "rest")  # rest last
+        if timed["groups"][key]
+    )
+)
+PYEOF
     T_CRON=$(since "$t_cron")
 fi
 
 # ------------------------------------------------------------------ main size
+if [ "${BENCH_MAIN:-1}" = 0 ]; then
+    say "steps (s): small-size comparison=$T_SMALL scheduled-action=$T_CRON" \
+        "total=$(since "$TOTAL_START") (BENCH_MAIN=0: main size skipped)"
+    exit 0
+fi
 say "--- ${N} x ${M}"
 ensure_template "$N" "$M"
 RUN_DB="followup_bench_run_${N}x${M}_$$"
