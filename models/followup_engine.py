@@ -174,7 +174,7 @@ class FollowupEngine(models.AbstractModel):
                            LAG(delay) OVER (PARTITION BY policy_id ORDER BY delay), -1
                        ) AS prev_delay
                   FROM followup_line
-                 WHERE policy_id = ANY(%(policy_ids)s)
+                 WHERE policy_id = ANY(%(policy_ids)s) AND active
             ),
             working_threshold AS (%(working_thresholds)s),
             item AS (

@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 # Keys a level's message may use, with the description shown to the user.
 MESSAGE_PLACEHOLDERS = {
@@ -51,6 +51,11 @@ class FollowupLine(models.Model):
         related="policy_id.company_id", store=True, index=True, precompute=True
     )
     name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(
+        default=True,
+        help="An archived level is no longer sent; invoices that reached it keep "
+        "it, and the history keeps its reminders.",
+    )
     delay = fields.Integer(
         string="Due Days",
         required=True,
@@ -178,6 +183,36 @@ class FollowupLine(models.Model):
         for vals in vals_list:
             self._check_delay_value(vals)
         return super().create(vals_list)
+
+    def unlink(self):
+        """A level that was sent is part of the history: archive it instead."""
+        used = (
+            self.env["account.move"]
+            .sudo()
+            .search_count([("followup_line_id", "in", self.ids)], limit=1)
+            or self.env["followup.reminder.item"]
+            .sudo()
+            .search_count(
+                [
+                    "|",
+                    ("level_id", "in", self.ids),
+                    ("previous_line_id", "in", self.ids),
+                ],
+                limit=1,
+            )
+            or self.env["followup.reminder"]
+            .sudo()
+            .search_count([("followup_line_id", "in", self.ids)], limit=1)
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "Follow-up level(s) %(levels)s were already sent: archive them "
+                    "instead, so that the history keeps them.",
+                    levels=", ".join(self.mapped("name")),
+                )
+            )
+        return super().unlink()
 
     def write(self, vals):
         self._check_delay_value(vals)

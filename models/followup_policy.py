@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class FollowupPolicy(models.Model):
@@ -69,6 +69,8 @@ class FollowupPolicy(models.Model):
 
     # ------------------------------------------------------------------ CRUD
     def write(self, vals):
+        if "active" in vals and not vals["active"]:
+            self._check_default_kept()
         if vals.get("company_id"):
             # record rules check the record before the write, not where it goes
             self.env["followup.engine"]._check_company_access(
@@ -76,7 +78,32 @@ class FollowupPolicy(models.Model):
             )
         return super().write(vals)
 
+    def unlink(self):
+        self._check_default_kept()
+        return super().unlink()
+
     # ------------------------------------------------------------------ BUSINESS
+    def _check_default_kept(self):
+        """Archiving or deleting the default policy would stop every reminder of
+        its company: ask for another default first."""
+        for policy in self.filtered(lambda p: p.is_default and p.active):
+            others = self.sudo().search_count(
+                [
+                    ("company_id", "=", policy.company_id.id),
+                    ("is_default", "=", True),
+                    ("id", "not in", self.ids),
+                ]
+            )
+            if not others:
+                raise UserError(
+                    self.env._(
+                        "“%(policy)s” is the default follow-up policy of "
+                        "%(company)s: make another policy the default first.",
+                        policy=policy.name,
+                        company=policy.company_id.name,
+                    )
+                )
+
     @api.model
     def _get_company_default(self, company):
         """The active default policy of ``company`` (empty recordset if none)."""

@@ -187,10 +187,11 @@ class TestFollowupPolicy(FollowupCommon):
             self.env["followup.policy"].create(
                 {"name": "Second default", "is_default": True}
             )
-        # a non-default policy, or an archived default, is allowed
+        # a non-default policy is allowed; the default moves by unticking it first
         other = self.env["followup.policy"].create({"name": "VIP", "is_default": False})
-        self.policy.active = False
+        self.policy.is_default = False
         other.is_default = True
+        self.policy.active = False
         self.assertEqual(
             self.env["followup.policy"]._get_company_default(self.company), other
         )

@@ -3,7 +3,7 @@
 client calls the server (``onchange``, ``web_save``, ``write`` under ``with_user``)."""
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import FollowupCommon
@@ -133,3 +133,36 @@ class TestFollowupSecurity(FollowupCommon):
                 [("partner_id", "=", self.customer.id)]
             )
         )
+
+    def test_sent_level_cannot_be_deleted_only_archived(self):
+        invoice = self.env["account.move"].search(
+            [("partner_id", "=", self.customer.id), ("move_type", "=", "out_invoice")]
+        )
+        self.env["followup.batch"]._set_levels_by_hand({self.customer: self.levels[0]})
+        self.assertEqual(invoice.followup_line_id, self.levels[0])
+        level = self.levels[0].with_user(self.user_manager)
+        with self.assertRaises(UserError):
+            level.unlink()
+        level.active = False
+        # history and invoices keep it; the policy no longer sends it
+        self.assertEqual(invoice.followup_line_id, self.levels[0])
+        self.assertNotIn(self.levels[0], self.policy.line_ids)
+        unused = self.env["followup.line"].create(
+            {"policy_id": self.policy.id, "name": "Never sent", "delay": 90}
+        )
+        unused.with_user(self.user_manager).unlink()
+        self.assertFalse(unused.exists())
+
+    def test_default_policy_needs_a_successor(self):
+        policy = self.policy.with_user(self.user_manager)
+        with self.assertRaises(UserError):
+            policy.active = False
+        with self.assertRaises(UserError):
+            policy.unlink()
+        other = self.env["followup.policy"].create(
+            {"name": "Other", "is_default": False}
+        )
+        policy.is_default = False
+        other.is_default = True
+        policy.active = False
+        self.assertFalse(policy.active)
