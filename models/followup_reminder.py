@@ -30,7 +30,7 @@ class FollowupReminder(models.Model):
 
     _name = "followup.reminder"
     _description = "Payment Reminder"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id"]
@@ -316,6 +316,7 @@ class FollowupReminder(models.Model):
         for reminder in self:
             restored, kept = reminder._restore_previous_levels()
             reminder.sudo().write({"state": "failed", "failure_reason": reason})
+            reminder._schedule_failure_activity(reason)
             reminder._post_note(
                 self.env._(
                     "The reminder could not be delivered (%(reason)s): "
@@ -399,6 +400,27 @@ class FollowupReminder(models.Model):
             dates += [fallback[key]] if fallback.get(key) else []
             fallback[key] = max(dates, default=False)
         self.partner_id._followup_update_latest_date(self.company_id, fallback)
+
+    def _schedule_failure_activity(self, reason):
+        """A person is told: the reminder did not reach the customer."""
+        self.ensure_one()
+        user = self._responsible_user()
+        env = self.with_context(lang=user.lang).env  # in the person's language
+        self.sudo().with_context(mail_notify_force_send=False).activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=fields.Date.context_today(self),
+            summary=env._(
+                "Reminder not sent: %(customer)s", customer=self.partner_id.name
+            ),
+            note=env._(
+                "The reminder %(reference)s could not be delivered (%(reason)s). Its "
+                "invoices are back at their previous level: print the letter or "
+                "correct the address.",
+                reference=self.name,
+                reason=reason,
+            ),
+            user_id=user.id,
+        )
 
     def _schedule_manual_actions(self):
         """Activities of the levels that ask for a manual action."""

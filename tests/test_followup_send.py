@@ -467,6 +467,11 @@ class TestFollowupSend(FollowupCommon):
             reminder, [{"state": "failed", "mail_state": "exception"}]
         )
         self.assertIn("550 mailbox unavailable", reminder.failure_reason)
+        # a person is told, not only the chatter
+        activity = reminder.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertIn("Reminder not sent", activity.summary)
+        self.assertFalse(activity.user_id._is_superuser())
         self.assertIn("550 mailbox unavailable", reminder.message_ids[0].body)
         self.assertEqual(
             self.env["followup.reminder"].search([("state", "=", "failed")]), reminder
