@@ -103,7 +103,9 @@ class FollowupBatch(models.AbstractModel):
 
         :return: dict {commercial partner id: {"items": listed items (due or
             overdue, and credits), "due": items whose next level is due,
-            "level": level of the letter (highest level due)}}
+            "level": level of the letter: the highest level due or already
+            reached by its open items; a customer never gets a softer letter
+            than the last one while those invoices are open}}
         """
         engine = self.env["followup.engine"]
         items = engine._get_items(company, date, partners.ids)
@@ -126,9 +128,7 @@ class FollowupBatch(models.AbstractModel):
         for entry in result.values():
             due_levels = [item["next_line"] for item in entry["due"]]
             reached = [item["cur_line"] for item in entry["items"] if item["cur_line"]]
-            best = max(
-                due_levels or reached or [0], key=lambda lid: delays.get(lid, -1)
-            )
+            best = max(due_levels + reached or [0], key=lambda lid: delays.get(lid, -1))
             entry["level"] = levels.browse(best) if best else levels.browse()
         return result
 

@@ -1,11 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import bisect
 import calendar
+import logging
 import re
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
 
 # Keys a level's message may use, with the description shown to the user.
 MESSAGE_PLACEHOLDERS = {
@@ -269,28 +272,22 @@ class FollowupLine(models.Model):
         """Thresholds counted in working days of the company's working schedule.
 
         One call to the resource calendar covers all due dates: working days of the
-        whole span are listed once, then each threshold is a bisection.
+        whole span are listed once, then each threshold is a bisection. A company
+        without a working schedule, or whose schedule has no working day in the
+        coming years, counts Monday to Friday: a configuration slip never stops a
+        customer form, a list or the daily run.
         """
         if not due_dates:
             return {}
         company = self.company_id or self.env.company
         resource_calendar = company.resource_calendar_id
-        if not resource_calendar:
-            raise ValidationError(
-                self.env._(
-                    "Follow-up level “%(level)s” counts working days, but company "
-                    "%(company)s has no working schedule.",
-                    level=self.name,
-                    company=company.name,
-                )
-            )
         start = min(due_dates) + timedelta(days=1)
         # 7 calendar days hold at least 5 working days on usual schedules; add a
         # margin for holidays, and widen the window if it still is not enough.
         span = (max(due_dates) - start).days + self.delay * 7 // 5 + 31
         while True:
-            work_days = resource_calendar._followup_working_days(
-                start, start + timedelta(days=span)
+            work_days = self._working_days(
+                resource_calendar, start, start + timedelta(days=span)
             )
             result = {}
             for due in due_dates:
@@ -303,16 +300,29 @@ class FollowupLine(models.Model):
                     break
             else:
                 return result
-            if span > 3660 + self.delay * 7:
-                raise ValidationError(
-                    self.env._(
-                        "The working schedule %(calendar)s has no working day in the "
-                        "coming years: follow-up level “%(level)s” can never be due.",
-                        calendar=resource_calendar.name,
-                        level=self.name,
-                    )
+            if resource_calendar and span > 3660 + self.delay * 7:
+                _logger.warning(
+                    "Working schedule %s has no working day in the coming years: "
+                    "follow-up level %s counts Monday to Friday",
+                    resource_calendar.name,
+                    self.name,
                 )
+                resource_calendar = None
+                continue
             span *= 2
+
+    @api.model
+    def _working_days(self, resource_calendar, date_from, date_to):
+        """Working dates between two dates: the schedule's, else Monday to
+        Friday."""
+        if resource_calendar:
+            return resource_calendar._followup_working_days(date_from, date_to)
+        days = (date_to - date_from).days + 1
+        return [
+            day
+            for day in (date_from + timedelta(days=n) for n in range(days))
+            if day.weekday() < 5
+        ]
 
     @api.model
     def _message_error(self, text):

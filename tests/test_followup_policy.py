@@ -307,3 +307,18 @@ class TestFollowupPolicy(FollowupCommon):
             ).search([]),
             self.policy | other_policy,
         )
+
+    def test_working_days_without_schedule_count_monday_to_friday(self):
+        """A company without working schedule never breaks screens: its
+        working-day levels count Monday to Friday."""
+        level = self._level(3, "working_days")
+        self.company.resource_calendar_id = False
+        # Friday 6 March 2026 + 3 working days = Wednesday 11 March
+        self.assertEqual(
+            level._get_threshold_dates([date(2026, 3, 6)]),
+            {date(2026, 3, 6): date(2026, 3, 11)},
+        )
+        self.levels[0].term_type = "working_days"
+        self._create_invoice(self.customer, 50.0, "2026-01-01", "2026-01-10")
+        customer = self.customer.with_context(followup_date="2026-03-01")
+        self.assertEqual(customer.followup_status, "action")

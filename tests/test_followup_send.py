@@ -297,6 +297,36 @@ class TestFollowupSend(FollowupCommon):
         self.assertEqual(len(calls), 1)
         self.assertEqual(len(pdf_pages(again)), 3)
 
+    def test_never_a_softer_letter_than_the_last_one(self):
+        # alpha_1 got the formal notice (level 3); alpha_2 is due for its first
+        levels = self.levels
+        self.alpha_1.write(
+            {"followup_line_id": levels[2].id, "followup_date": date(2026, 2, 25)}
+        )
+        wizard = self._wizard()
+        self.assertEqual(self._line(wizard, self.alpha).level_id, levels[2])
+        wizard.line_ids.filtered(
+            lambda line: line.partner_id != self.alpha
+        ).selected = False
+        wizard.action_print()
+        reminder = wizard.reminder_ids
+        self.assertEqual(reminder.followup_line_id, levels[2])
+        page = pdf_pages(reminder.attachment_id.raw)[0]
+        self.assertIn("Payment reminder no. 3", page)
+        # every overdue item is listed with its own level; only alpha_2 moves
+        self.assertRecordValues(
+            reminder.item_ids.sorted("due_date"),
+            [
+                {"move_id": self.alpha_1.id, "level_id": False},
+                {"move_id": self.alpha_2.id, "level_id": self.level_0.id},
+            ],
+        )
+        row = next(line for line in page.splitlines() if self.alpha_1.name in line)
+        self.assertTrue(row.rstrip().endswith("3"), row)
+        wizard.action_confirm()
+        self.assertEqual(self.alpha_1.followup_line_id, levels[2])
+        self.assertEqual(self.alpha_2.followup_line_id, self.level_0)
+
     def test_letters_rendered_in_parallel(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "account_payment_followup.pdf_workers", "2"
