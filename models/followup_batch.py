@@ -137,6 +137,7 @@ class FollowupBatch(models.AbstractModel):
         """Values of one draft reminder: the letter decided once."""
         lang = partner.lang or company.partner_id.lang or "en_US"
         level = entry["level"].with_context(lang=lang)
+        recipient = self._recipient(partner)
         currency = company.currency_id
         total = sum(item["amount_residual"] for item in entry["items"])
         overdue = sum(
@@ -166,7 +167,8 @@ class FollowupBatch(models.AbstractModel):
             "message": message,
             "amount_due": total,
             "amount_overdue": overdue,
-            "recipient_id": self._recipient(partner).id,
+            "recipient_id": recipient.id,
+            "email_to": recipient.email_normalized or False,
             "email_from": sender["email_from"],
             "item_ids": [
                 Command.create(
@@ -262,46 +264,34 @@ class FollowupBatch(models.AbstractModel):
     # ------------------------------------------------------------------ RENDER
     @api.model
     def _render_letters(self, reminders):
-        """Render the letters of all reminders in one report call (one
-        wkhtmltopdf run) and store each PDF as its reminder's ``attachment_id``.
+        """Render the letters of all reminders in one report call and store each
+        PDF as its reminder's ``attachment_id``.
 
         Each reminder is new: the report is asked not to look for stored letters
-        record by record, and the attachments are created in one go. Under tests,
-        like every Odoo report, HTML comes back unless ``force_report_rendering``
-        is in the context: nothing is stored then.
+        record by record, and the attachments are created in one go. A letter
+        that cannot be rendered fails its own reminder, never the others: the
+        batch is split in halves until the culprit is alone. Under tests, like
+        every Odoo report, HTML comes back unless ``force_report_rendering`` is
+        in the context: nothing is stored then.
 
-        :return: the letters merged into one PDF (b"" when none)
+        :return: (the letters merged into one PDF, b"" when none;
+            {reminder: reason} for the letters that could not be rendered)
         """
         if not reminders:
-            return b""
-        report = self.env.ref("account_payment_followup.followup_reminder_report")
-        streams, kind = (
-            self.env["ir.actions.report"]
-            .with_context(
-                report_pdf_no_attachment=True,
-                followup_pdf_workers=self._pdf_workers(),
+            return b"", {}
+        documents, failures = self._render_documents(reminders)
+        for reminder, reason in failures.items():
+            reminder.sudo().write(
+                {
+                    "state": "failed",
+                    "failure_reason": self.env._(
+                        "the letter could not be rendered: %(reason)s", reason=reason
+                    ),
+                }
             )
-            ._pre_render_qweb_pdf(report.report_name, reminders.ids)
-        )
-        if kind != "pdf":
-            return b""
-        documents = {
-            res_id: stream["stream"].getvalue()
-            for res_id, stream in streams.items()
-            if res_id and stream["stream"]
-        }
-        for stream in streams.values():
-            if stream["stream"]:
-                stream["stream"].close()
-        for reminder in reminders.filtered(lambda r: r.id not in documents):
-            # the merged PDF could not be split by record: this one alone
-            single, _kind = (
-                self.env["ir.actions.report"]
-                .with_context(report_pdf_no_attachment=True)
-                ._pre_render_qweb_pdf(report.report_name, reminder.ids)
-            )
-            documents[reminder.id] = single[reminder.id]["stream"].getvalue()
-        reminders = reminders.sudo()
+        if documents is None:
+            return b"", failures
+        reminders = reminders.sudo().filtered(lambda r: r.id in documents)
         attachments = (
             self.env["ir.attachment"]
             .sudo()
@@ -320,7 +310,56 @@ class FollowupBatch(models.AbstractModel):
         )
         for reminder, attachment in zip(reminders, attachments, strict=True):
             reminder.attachment_id = attachment
-        return pdf.merge_pdf([documents[reminder.id] for reminder in reminders])
+        merged = pdf.merge_pdf([documents[reminder.id] for reminder in reminders])
+        return (merged if reminders else b""), failures
+
+    @api.model
+    def _render_documents(self, reminders):
+        """The PDF of each reminder's letter.
+
+        :return: ({reminder id: PDF bytes} or None when the report renders HTML
+            (tests), {reminder: reason} for the letters that failed)
+        """
+        report = self.env.ref("account_payment_followup.followup_reminder_report")
+        Report = self.env["ir.actions.report"].with_context(
+            report_pdf_no_attachment=True
+        )
+        try:
+            with self.env.cr.savepoint():
+                streams, kind = Report.with_context(
+                    followup_pdf_workers=self._pdf_workers()
+                )._pre_render_qweb_pdf(report.report_name, reminders.ids)
+        except Exception as error:  # noqa: BLE001 - one letter never fails the others
+            if len(reminders) == 1:
+                _logger.warning(
+                    "Payment reminder %s: letter not rendered: %s",
+                    reminders.name,
+                    error,
+                )
+                return {}, {reminders: str(error)}
+            half = len(reminders) // 2
+            first, first_failures = self._render_documents(reminders[:half])
+            second, second_failures = self._render_documents(reminders[half:])
+            if first is None or second is None:
+                return None, {**first_failures, **second_failures}
+            return {**first, **second}, {**first_failures, **second_failures}
+        if kind != "pdf":
+            return None, {}
+        documents = {
+            res_id: stream["stream"].getvalue()
+            for res_id, stream in streams.items()
+            if res_id and stream["stream"]
+        }
+        for stream in streams.values():
+            if stream["stream"]:
+                stream["stream"].close()
+        for reminder in reminders.filtered(lambda r: r.id not in documents):
+            # the merged PDF could not be split by record: this one alone
+            single, _kind = Report._pre_render_qweb_pdf(
+                report.report_name, reminder.ids
+            )
+            documents[reminder.id] = single[reminder.id]["stream"].getvalue()
+        return documents, {}
 
     @api.model
     def _pdf_workers(self):

@@ -45,7 +45,9 @@ class FollowupBatch(models.AbstractModel):
             collected=collected,
         )
         if channel in ("letter", "email"):
-            self._render_letters(reminders)
+            _letters, failures = self._render_letters(reminders)
+            skipped.update({rem.partner_id: reason for rem, reason in failures.items()})
+            reminders -= reminders.browse([rem.id for rem in failures])
         done = reminders.browse()
         if channel == "email":
             sent, failed = self._send_emails(reminders)
@@ -181,7 +183,10 @@ class FollowupBatch(models.AbstractModel):
         collected = self._collect(locked, company, date)
         levels = {pid: entry["level"] for pid, entry in collected.items()}
         auto = partners.filtered(lambda p: levels[p.id].auto_send)
-        by_email = auto.filtered(lambda p: levels[p.id].send_email)
+        refused = self._refused_addresses(auto, company)
+        by_email = auto.filtered(
+            lambda p: levels[p.id].send_email and p.id not in refused
+        )
         _reminders, _sent, skipped = self._send(
             by_email, company, date, "email", collected=collected
         )
@@ -193,15 +198,57 @@ class FollowupBatch(models.AbstractModel):
         )
         self._send(manual_only, company, date, "manual", collected=collected)
         reasons = dict(skipped)
+        for partner in auto.filtered(lambda p: p.id in refused):
+            if levels[partner.id].send_email:
+                reasons[partner] = self.env._(
+                    "the last e-mail to %(email)s was not delivered",
+                    email=refused[partner.id],
+                )
         for partner in auto - by_email - manual_only:
             if levels[partner.id].send_letter:
-                reasons[partner] = self.env._("this level is sent by letter")
+                reasons.setdefault(partner, self.env._("this level is sent by letter"))
         for partner in partners - auto:
             if levels[partner.id]:
                 reasons[partner] = self.env._(
                     "this level is not sent automatically: review it"
                 )
         self._plan_print_activities(company, date, reasons, levels)
+
+    @api.model
+    def _refused_addresses(self, partners, company):
+        """Customers whose latest e-mailed reminder failed, when the address
+        they would be e-mailed at is still the one that failed: the daily run
+        does not e-mail it again, a person prints the letter instead.
+
+        :return: {partner id: the address that failed}
+        """
+        latest = (
+            self.env["followup.reminder"]
+            .sudo()
+            .search_read(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "=", company.id),
+                    ("channel", "=", "email"),
+                    ("state", "in", ("done", "failed")),
+                ],
+                ["partner_id", "state", "email_to"],
+                order="partner_id, id desc",
+            )
+        )
+        refused, seen = {}, set()
+        for row in latest:
+            partner_id = row["partner_id"][0]
+            if partner_id in seen:
+                continue
+            seen.add(partner_id)
+            if row["state"] == "failed" and row["email_to"]:
+                refused[partner_id] = row["email_to"]
+        contacts = {
+            partner.id: self._recipient(partner).email_normalized
+            for partner in partners.browse(list(refused))
+        }
+        return {pid: email for pid, email in refused.items() if contacts[pid] == email}
 
     @api.model
     def _plan_print_activities(self, company, date, reasons, levels):

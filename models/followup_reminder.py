@@ -95,6 +95,7 @@ class FollowupReminder(models.Model):
     recipient_id = fields.Many2one(
         "res.partner", string="E-mailed To", readonly=True, ondelete="set null"
     )
+    email_to = fields.Char(string="E-mail Address", readonly=True)
     email_from = fields.Char(readonly=True)
     mail_message_id = fields.Many2one(
         "mail.message", string="E-mail", readonly=True, copy=False, index=True

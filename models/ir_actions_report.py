@@ -69,7 +69,7 @@ class IrActionsReport(models.Model):
         with ThreadPoolExecutor(max_workers=len(slices)) as executor:
             documents = list(executor.map(convert, slices))
         merged = pdf.merge_pdf(documents)
-        if pdf.PdfFileReader(io.BytesIO(merged)).numPages == len(bodies):
+        if len(pdf.PdfFileReader(io.BytesIO(merged)).pages) == len(bodies):
             return merged
         _logger.info(
             "Payment follow-up: a letter holds on more than one page; its batch is "

@@ -143,6 +143,27 @@ class TestFollowupCron(FollowupCommon):
         self.assertIn("template exploded", failed.failure_reason)
         self.assertIn("template exploded", self.customers[2].activity_ids.note)
 
+    def test_refused_address_not_emailed_again(self):
+        customer = self.customers[0]
+        self._run_cron()
+        reminder = self._reminders(customer)
+        reminder._action_fail("550 mailbox unavailable")
+        self.assertFalse(self.invoices[0].followup_line_id)
+        # the next run does not e-mail the same address again: a person prints
+        mails = self._run_cron()
+        self.assertFalse(mails)
+        self.assertFalse(self.invoices[0].followup_line_id)
+        self.assertTrue(
+            any(
+                "was not delivered" in (act.note or "") for act in customer.activity_ids
+            )
+        )
+        # once the address is corrected, the run e-mails it
+        customer.email = "comptabilite@client0.example"
+        mails = self._run_cron()
+        self.assertEqual(mails.recipient_ids, customer)
+        self.assertEqual(self.invoices[0].followup_line_id, self.level_0)
+
     def test_letter_only_level_not_moved(self):
         self.level_0.send_email = False
         self.assertFalse(self._run_cron())

@@ -327,6 +327,33 @@ class TestFollowupSend(FollowupCommon):
         self.assertEqual(self.alpha_1.followup_line_id, levels[2])
         self.assertEqual(self.alpha_2.followup_line_id, self.level_0)
 
+    def test_one_bad_letter_never_fails_the_others(self):
+        Company = type(self.env["res.company"])
+        original = Company._get_followup_legal_notice
+
+        def broken_for_beta(company):
+            # e.g. a template error that only this customer's letter meets
+            if company.env.context.get("lang") == "fr_FR":
+                raise ValueError("letter exploded")
+            return original(company)
+
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.beta.lang = "fr_FR"
+        wizard = self._wizard()
+        with (
+            patch.object(Company, "_get_followup_legal_notice", broken_for_beta),
+            mute_logger("odoo.addons.account_payment_followup.models.followup_batch"),
+        ):
+            wizard.action_send_email()
+        self.assertEqual(self.alpha_1.followup_line_id, self.level_0)
+        self.assertFalse(self.beta_1.followup_line_id)
+        beta = self._reminders(self.beta)
+        self.assertRecordValues(beta, [{"state": "failed", "attachment_id": False}])
+        self.assertIn("letter exploded", beta.failure_reason)
+        self.assertIn("Beta Conseil", wizard.result)
+        self.assertIn("letter exploded", wizard.result)
+        self.assertEqual(self._reminders(self.alpha).state, "done")
+
     def test_letters_rendered_in_parallel(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "account_payment_followup.pdf_workers", "2"

@@ -132,7 +132,13 @@ class FollowupSend(models.TransientModel):
         )
         if not reminders:
             raise UserError(self._format_skipped_error(skipped))
-        letters = batch._render_letters(reminders)
+        letters, failures = batch._render_letters(reminders)
+        skipped.update(
+            {reminder.partner_id: reminder.failure_reason for reminder in failures}
+        )
+        reminders -= reminders.browse([reminder.id for reminder in failures])
+        if not reminders:
+            raise UserError(self._format_skipped_error(skipped))
         if letters:
             self.env["ir.attachment"].create(
                 {
