@@ -5,7 +5,7 @@ from unittest.mock import patch
 import lxml.html
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.base.models.ir_actions_report import IrActionsReport
@@ -109,6 +109,34 @@ class TestFollowupSend(FollowupCommon):
         early = self._wizard(due_limit=date(2026, 1, 25))
         self.assertEqual(self._line(early, self.alpha).item_ids.move_id, self.alpha_1)
         self.assertEqual(early.line_ids.partner_id, self.alpha | self.gamma)
+
+    def test_wizard_figures_follow_the_selection(self):
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Service comptable",
+                "parent_id": self.beta.id,
+                "type": "invoice",
+                "email": "factures@beta.example",
+            }
+        )
+        with Form(self._wizard()) as form:
+            self.assertEqual(form.selected_amount, 1500.0 + 450.0 + 80.0)
+            with form.line_ids.edit(0) as line:
+                self.assertEqual(line.partner_id, self.alpha)
+                with line.item_ids.edit(1) as item:
+                    self.assertEqual(item.move_id, self.alpha_2)
+                    item.included = False
+                self.assertEqual(line.amount_overdue, 1200.0)
+                self.assertEqual(line.invoice_count, 1)
+            self.assertEqual(form.selected_amount, 1200.0 + 450.0 + 80.0)
+        wizard = form.record
+        # the e-mail column shows where the e-mail will really go
+        self.assertEqual(self._line(wizard, self.beta).email, contact.email)
+        self.assertEqual(self._line(wizard, self.alpha).email, self.alpha.email)
+        wizard.action_select_none()
+        self.assertEqual(wizard.selected_count, 0)
+        wizard.action_select_all()
+        self.assertEqual(wizard.selected_count, 3)
 
     def test_wizard_from_selected_customers(self):
         wizard = (

@@ -227,6 +227,18 @@ class FollowupSend(models.TransientModel):
         )
         return self._reopen()
 
+    def action_select_all(self):
+        """Tick every customer."""
+        self.ensure_one()
+        self.line_ids.selected = True
+        return self._reopen()
+
+    def action_select_none(self):
+        """Untick every customer."""
+        self.ensure_one()
+        self.line_ids.selected = False
+        return self._reopen()
+
     def action_back(self):
         """Back to the choice: the letters prepared and not confirmed are
         dropped."""
@@ -267,14 +279,10 @@ class FollowupSend(models.TransientModel):
                 {
                     "partner_id": partner.id,
                     "amount_due": state["amount_due"],
-                    "amount_overdue": state["amount_overdue"],
                     "level_id": entry["level"].id,
                     "max_level_id": state["max_line"],
                     "followup_date": state["followup_date"],
                     "last_move_date": last_moves.get(partner.id),
-                    "invoice_count": len(
-                        {i["move_id"] for i in items if i["amount_residual"] > 0}
-                    ),
                     "item_ids": [
                         Command.create(
                             {

@@ -12,20 +12,62 @@ class FollowupSendLine(models.TransientModel):
     send_id = fields.Many2one("followup.send", required=True, ondelete="cascade")
     selected = fields.Boolean(default=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
-    email = fields.Char(related="partner_id.email")
+    email = fields.Char(
+        string="E-mail",
+        compute="_compute_email",
+        help="The address the e-mail will go to: the invoicing contact's if any.",
+    )
     currency_id = fields.Many2one(related="send_id.currency_id")
     amount_due = fields.Monetary(string="Balance")
-    amount_overdue = fields.Monetary(string="Overdue")
+    amount_overdue = fields.Monetary(
+        string="Overdue",
+        compute="_compute_selection_figures",
+        store=True,
+        help="Overdue amount of the invoices ticked for this reminder.",
+    )
     level_id = fields.Many2one("followup.line", string="Level Due")
     level_number = fields.Integer(related="level_id.level_number")
     max_level_id = fields.Many2one("followup.line", string="Max Level Reached")
     followup_date = fields.Date(string="Latest Follow-up")
     last_move_date = fields.Date(string="Last Movement")
-    invoice_count = fields.Integer(string="Unpaid Invoices")
+    invoice_count = fields.Integer(
+        string="Unpaid Invoices",
+        compute="_compute_selection_figures",
+        store=True,
+        help="Unpaid invoices ticked for this reminder.",
+    )
     item_ids = fields.One2many("followup.send.item", "line_id", string="Invoices")
     included_count = fields.Integer(
         string="Invoices Reminded", compute="_compute_included_count"
     )
+
+    @api.depends(
+        "item_ids.included",
+        "item_ids.amount_residual",
+        "item_ids.due_date",
+        "send_id.date",
+    )
+    def _compute_selection_figures(self):
+        """The figures follow the invoices ticked (and the follow-up date)."""
+        for line in self:
+            items = line.item_ids.filtered("included")
+            date = line.send_id.date
+            line.amount_overdue = sum(
+                item.amount_residual
+                for item in items
+                if item.amount_residual < 0 or (date and item.due_date < date)
+            )
+            line.invoice_count = len(
+                items.filtered(lambda item: item.amount_residual > 0).move_id
+            )
+
+    @api.depends("partner_id")
+    def _compute_email(self):
+        batch = self.env["followup.batch"]
+        for line in self:
+            line.email = (
+                batch._recipient(line.partner_id).email if line.partner_id else False
+            )
 
     @api.depends("item_ids.included")
     def _compute_included_count(self):
