@@ -473,6 +473,22 @@ class TestFollowupSend(FollowupCommon):
             self.env["mail.mail"].search_count([("id", "not in", existing.ids)]), 2
         )
 
+    def test_print_the_letters_of_those_not_emailed(self):
+        wizard = self._wizard()
+        wizard.action_send_email()
+        self.assertEqual(wizard.leftover_partner_ids, self.gamma)
+        wizard.action_print_leftovers()
+        self.assertEqual(wizard.state, "printed")
+        letters = wizard.reminder_ids
+        self.assertRecordValues(
+            letters,
+            [{"partner_id": self.gamma.id, "channel": "letter", "state": "draft"}],
+        )
+        self.assertIn("Gamma Sans Mail", pdf_pages(letters.attachment_id.raw)[0])
+        wizard.action_confirm()
+        self.assertEqual(self.gamma_1.followup_line_id, self.level_0)
+        self.assertEqual(letters.state, "done")
+
     def test_send_email_twice_same_date_through_sending_path(self):
         partners = self.alpha | self.beta
         batch = self.env["followup.batch"]

@@ -68,6 +68,13 @@ class FollowupSend(models.TransientModel):
         "confirmed as printed).",
     )
     result = fields.Html(readonly=True, sanitize=True)
+    leftover_partner_ids = fields.Many2many(
+        "res.partner",
+        "followup_send_leftover_rel",
+        string="Not Reminded",
+        readonly=True,
+        help="Customers the e-mails could not reach: print their letters.",
+    )
 
     # ------------------------------------------------------------------ DEFAULTS
     @api.model
@@ -220,12 +227,29 @@ class FollowupSend(models.TransientModel):
             {
                 "state": "done",
                 "reminder_ids": [Command.set(reminders.ids)],
+                "leftover_partner_ids": [
+                    Command.set([partner.id for partner in skipped])
+                ],
                 "result": self._format_result(
                     self.env._("E-mailed"), done.partner_id, skipped
                 ),
             }
         )
         return self._reopen()
+
+    def action_print_leftovers(self):
+        """Print the letters of exactly the customers the e-mails did not
+        reach (then confirm them as usual)."""
+        self.ensure_one()
+        leftovers = self.line_ids.filtered(
+            lambda line: line.partner_id in self.leftover_partner_ids
+        )
+        if not leftovers:
+            raise UserError(self.env._("Every selected customer was e-mailed."))
+        (self.line_ids - leftovers).selected = False
+        leftovers.selected = True
+        self.leftover_partner_ids = [Command.clear()]
+        return self.action_print()
 
     def action_select_all(self):
         """Tick every customer."""
