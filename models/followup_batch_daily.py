@@ -114,7 +114,33 @@ class FollowupBatch(models.AbstractModel):
             .create(vals_list)
         )
         # the invoices move with the user's rights: an auditor cannot
-        return reminders.sudo(False)._action_done()
+        done = reminders.sudo(False)._action_done()
+        self._close_higher_manual_actions(levels)
+        return done
+
+    @api.model
+    def _close_higher_manual_actions(self, levels):
+        """A level set back by hand closes the manual actions (e.g. the
+        litigation task) that higher levels asked for."""
+        delays = {
+            partner.id: (level.delay if level else -1)
+            for partner, level in levels.items()
+        }
+        earlier = (
+            self.env["followup.reminder"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", list(delays)),
+                    ("manual_activity_id", "!=", False),
+                    ("state", "=", "done"),
+                ]
+            )
+        )
+        above = earlier.filtered(
+            lambda rem: rem.followup_line_id.delay > delays[rem.partner_id.id]
+        )
+        above._close_manual_actions()
 
     # ------------------------------------------------------------------ DAILY RUN
     @api.model

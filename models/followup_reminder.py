@@ -108,6 +108,14 @@ class FollowupReminder(models.Model):
         help="Delivery of the e-mail, as Odoo's mail queue reports it.",
     )
     failure_reason = fields.Text(readonly=True)
+    manual_activity_id = fields.Many2one(
+        "mail.activity",
+        string="Manual Action",
+        readonly=True,
+        ondelete="set null",
+        help="The activity this reminder's level asked for; closed when the "
+        "reminder is undone or the level set back.",
+    )
 
     _sql_constraints = [
         (
@@ -166,6 +174,7 @@ class FollowupReminder(models.Model):
         for reminder in self.filtered(lambda r: r.state != "cancel"):
             restored, kept = reminder._restore_previous_levels()
             stopped = reminder._cancel_queued_email()
+            reminder._close_manual_actions()
             reminder.sudo().state = "cancel"
             if reminder.channel != "manual" or restored or kept:
                 body = self.env._(
@@ -316,6 +325,7 @@ class FollowupReminder(models.Model):
         """The e-mail could not be delivered: levels back, reminder failed."""
         for reminder in self:
             restored, kept = reminder._restore_previous_levels()
+            reminder._close_manual_actions()
             reminder.sudo().write({"state": "failed", "failure_reason": reason})
             reminder._schedule_failure_activity(reason)
             reminder._post_note(
@@ -428,15 +438,23 @@ class FollowupReminder(models.Model):
         for reminder in self.filtered("followup_line_id.manual_action"):
             level = reminder.followup_line_id
             # the assignee's notification is queued, never sent while we work
-            reminder.partner_id.sudo().with_context(
-                mail_notify_force_send=False
-            ).activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=reminder.date,
-                summary=level.name,
-                note=level.manual_action_note or level.name,
-                user_id=reminder._responsible_user().id,
+            activity = (
+                reminder.partner_id.sudo()
+                .with_context(mail_notify_force_send=False)
+                .activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=reminder.date,
+                    summary=level.name,
+                    note=level.manual_action_note or level.name,
+                    user_id=reminder._responsible_user().id,
+                )
             )
+            reminder.sudo().manual_activity_id = activity
+
+    def _close_manual_actions(self):
+        """The work these reminders asked for no longer applies."""
+        activities = self.sudo().manual_activity_id.exists()
+        activities.unlink()
 
     def _responsible_user(self):
         """Who gets the work: the level's responsible, else the customer's, else

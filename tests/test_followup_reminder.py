@@ -170,6 +170,21 @@ class TestFollowupReminder(FollowupCommon):
         with self.assertRaises(AccessError):
             reminder.item_ids.write({"previous_line_id": self.level_1.id})
 
+    def test_manual_actions_closed_when_they_no_longer_apply(self):
+        self.level_0.write(
+            {"manual_action": True, "manual_action_note": "Call the customer"}
+        )
+        first, second = self.customers[:2]
+        self._wizard(first | second).action_send_email()
+        for customer in (first, second):
+            self.assertEqual(len(customer.activity_ids), 1)
+        # undone: its activity goes with it
+        self._reminders(first).action_cancel()
+        self.assertFalse(first.activity_ids)
+        # level set back by hand below it: closed too
+        second.with_context(followup_date="2026-03-01").followup_line_id = False
+        self.assertFalse(second.activity_ids)
+
     def test_undo_leaves_invoices_reminded_since(self):
         customer = self.customers[0]
         self._wizard(customer).action_send_email()
