@@ -18,7 +18,7 @@ import logging
 import os
 
 from odoo import Command, api, models
-from odoo.tools import SQL, email_normalize, format_amount, format_date, pdf
+from odoo.tools import SQL, email_normalize, format_amount, format_date
 from odoo.tools.mail import single_email_re
 
 _logger = logging.getLogger(__name__)
@@ -67,19 +67,14 @@ class FollowupBatch(models.AbstractModel):
             locked = locked.filtered(lambda p: level_filter(collected[p.id]["level"]))
         vals_list = []
         sender = self._sender(company)
-        # decided once for the batch: invoice dates and references
-        moves = self.env["account.move"].browse(
+        # decided once for the batch: the invoice dates (references: at create)
+        self.env["account.move"].browse(
             {item["move_id"] for pid in locked.ids for item in collected[pid]["items"]}
-        )
-        moves.fetch(["invoice_date"])
-        references = iter(
-            self.env["followup.reminder"]._next_references(company, len(locked))
-        )
+        ).fetch(["invoice_date"])
         for partner in locked:
             vals = self._reminder_vals(
                 partner, collected[partner.id], company, date, channel, sender
             )
-            vals["name"] = next(references)
             if channel == "email" and not vals["recipient_id"]:
                 skipped[partner] = self.env._("no valid e-mail address")
             elif channel == "email" and not sender["email_from"]:
@@ -274,11 +269,10 @@ class FollowupBatch(models.AbstractModel):
         every Odoo report, HTML comes back unless ``force_report_rendering`` is
         in the context: nothing is stored then.
 
-        :return: (the letters merged into one PDF, b"" when none;
-            {reminder: reason} for the letters that could not be rendered)
+        :return: {reminder: reason} for the letters that could not be rendered
         """
         if not reminders:
-            return b"", {}
+            return {}
         documents, failures = self._render_documents(reminders)
         for reminder, reason in failures.items():
             reminder.sudo().write(
@@ -290,7 +284,7 @@ class FollowupBatch(models.AbstractModel):
                 }
             )
         if documents is None:
-            return b"", failures
+            return failures
         reminders = reminders.sudo().filtered(lambda r: r.id in documents)
         attachments = (
             self.env["ir.attachment"]
@@ -310,8 +304,7 @@ class FollowupBatch(models.AbstractModel):
         )
         for reminder, attachment in zip(reminders, attachments, strict=True):
             reminder.attachment_id = attachment
-        merged = pdf.merge_pdf([documents[reminder.id] for reminder in reminders])
-        return (merged if reminders else b""), failures
+        return failures
 
     @api.model
     def _render_documents(self, reminders):

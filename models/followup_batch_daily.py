@@ -45,7 +45,7 @@ class FollowupBatch(models.AbstractModel):
             collected=collected,
         )
         if channel in ("letter", "email"):
-            _letters, failures = self._render_letters(reminders)
+            failures = self._render_letters(reminders)
             skipped.update({rem.partner_id: reason for rem, reason in failures.items()})
             reminders -= reminders.browse([rem.id for rem in failures])
         done = reminders.browse()

@@ -142,11 +142,17 @@ class FollowupReminder(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        # one reservation of references per company, whatever the batch's size
+        unnamed = defaultdict(list)
         for vals in vals_list:
             if vals.get("name", "/") == "/" and vals.get("company_id"):
-                vals["name"] = self._next_reference(
-                    self.env["res.company"].browse(vals["company_id"])
-                )
+                unnamed[vals["company_id"]].append(vals)
+        for company_id, company_vals in unnamed.items():
+            references = self._next_references(
+                self.env["res.company"].browse(company_id), len(company_vals)
+            )
+            for vals, reference in zip(company_vals, references, strict=True):
+                vals["name"] = reference
         return super().create(vals_list)
 
     def unlink(self):
@@ -219,10 +225,6 @@ class FollowupReminder(models.Model):
         return res
 
     # ------------------------------------------------------------------ BUSINESS
-    @api.model
-    def _next_reference(self, company):
-        return self._next_references(company, 1)[0]
-
     @api.model
     def _next_references(self, company, count):
         """``count`` references of the company's own sequence (created when
@@ -370,21 +372,19 @@ class FollowupReminder(models.Model):
         restored, kept = Move, Move
         if self.state != "done":
             return restored, kept
+        by_previous = defaultdict(lambda: Move)
         for item in self.item_ids.filtered("level_id"):
-            move = item.move_id
+            move = item.move_id.with_env(Move.env)
             if (move.followup_line_id, move.followup_date) != (
                 item.level_id,
                 self.date,
             ):
                 kept |= move
                 continue
-            move.with_env(Move.env).write(
-                {
-                    "followup_line_id": item.previous_line_id.id,
-                    "followup_date": item.previous_date,
-                }
-            )
-            restored |= move
+            by_previous[item.previous_line_id.id, item.previous_date] |= move
+        for (line_id, date), moves in by_previous.items():
+            moves.write({"followup_line_id": line_id, "followup_date": date})
+            restored |= moves
         return restored, kept
 
     def _followup_set_latest_date(self):

@@ -34,16 +34,15 @@ class IrActionsReport(models.Model):
         outlines tell the records apart.
         """
         workers = min(self.env.context.get("followup_pdf_workers") or 1, len(bodies))
+        options = {
+            "header": header,
+            "footer": footer,
+            "landscape": landscape,
+            "specific_paperformat_args": specific_paperformat_args,
+            "set_viewport_size": set_viewport_size,
+        }
         if workers < 2:
-            return super()._run_wkhtmltopdf(
-                bodies,
-                report_ref=report_ref,
-                header=header,
-                footer=footer,
-                landscape=landscape,
-                specific_paperformat_args=specific_paperformat_args,
-                set_viewport_size=set_viewport_size,
-            )
+            return super()._run_wkhtmltopdf(bodies, report_ref=report_ref, **options)
         report = self._get_report(report_ref) if report_ref else self
         # read once here what each slice reads: paper format, print delay
         report._build_wkhtmltopdf_args(
@@ -55,19 +54,12 @@ class IrActionsReport(models.Model):
         size = -(-len(bodies) // workers)
         slices = [bodies[start : start + size] for start in range(0, len(bodies), size)]
         parent = super(IrActionsReport, report)
-
-        def convert(part):
-            return parent._run_wkhtmltopdf(
-                part,
-                header=header,
-                footer=footer,
-                landscape=landscape,
-                specific_paperformat_args=specific_paperformat_args,
-                set_viewport_size=set_viewport_size,
-            )
-
         with ThreadPoolExecutor(max_workers=len(slices)) as executor:
-            documents = list(executor.map(convert, slices))
+            documents = list(
+                executor.map(
+                    lambda part: parent._run_wkhtmltopdf(part, **options), slices
+                )
+            )
         merged = pdf.merge_pdf(documents)
         if len(pdf.PdfFileReader(io.BytesIO(merged)).pages) == len(bodies):
             return merged
@@ -75,12 +67,4 @@ class IrActionsReport(models.Model):
             "Payment follow-up: a letter holds on more than one page; its batch is "
             "converted again in one process"
         )
-        return super()._run_wkhtmltopdf(
-            bodies,
-            report_ref=report_ref,
-            header=header,
-            footer=footer,
-            landscape=landscape,
-            specific_paperformat_args=specific_paperformat_args,
-            set_viewport_size=set_viewport_size,
-        )
+        return super()._run_wkhtmltopdf(bodies, report_ref=report_ref, **options)

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -274,8 +276,13 @@ class ResPartner(models.Model):
         )
         latest = {(partner.id, company.id): date for partner, company, date in groups}
         for company in companies:
-            for partner in partners.with_company(company).sudo():
+            in_company = partners.with_company(company).sudo()
+            changed = defaultdict(list)
+            for partner in in_company:
                 key = (partner.id, company.id)
                 value = latest.get(key) or fallback.get(key) or False
                 if partner.followup_date != value:
-                    partner.followup_date = value
+                    changed[value].append(partner.id)
+            # one write per date, not per customer
+            for value, partner_ids in changed.items():
+                in_company.browse(partner_ids).write({"followup_date": value})

@@ -3,6 +3,7 @@ from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import pdf
 
 
 class FollowupSend(models.TransientModel):
@@ -91,10 +92,7 @@ class FollowupSend(models.TransientModel):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_company_value(vals.get("company_id"))
-        wizards = super().create(vals_list)
-        for wizard in wizards:
-            self.env["followup.engine"]._check_company_access(wizard.company_id)
-        return wizards
+        return super().create(vals_list)
 
     def write(self, vals):
         self._check_company_value(vals.get("company_id"))
@@ -128,8 +126,7 @@ class FollowupSend(models.TransientModel):
         printed."""
         self.ensure_one()
         lines = self._get_selected_lines()
-        batch = self.env["followup.batch"]
-        reminders, skipped = batch._prepare(
+        reminders, _done, skipped = self.env["followup.batch"]._send(
             lines.partner_id,
             self.company_id,
             self.date,
@@ -139,13 +136,7 @@ class FollowupSend(models.TransientModel):
         )
         if not reminders:
             raise UserError(self._format_skipped_error(skipped))
-        letters, failures = batch._render_letters(reminders)
-        skipped.update(
-            {reminder.partner_id: reminder.failure_reason for reminder in failures}
-        )
-        reminders -= reminders.browse([reminder.id for reminder in failures])
-        if not reminders:
-            raise UserError(self._format_skipped_error(skipped))
+        letters = reminders.attachment_id
         if letters:
             self.env["ir.attachment"].create(
                 {
@@ -153,7 +144,8 @@ class FollowupSend(models.TransientModel):
                         "Payment reminders %(date)s.pdf",
                         date=fields.Date.to_string(self.date),
                     ),
-                    "raw": letters,
+                    # the stored letters, in the list's order: no new rendering
+                    "raw": pdf.merge_pdf([letter.raw for letter in letters]),
                     "mimetype": "application/pdf",
                     "res_model": self._name,
                     "res_id": self.id,
