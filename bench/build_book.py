@@ -71,6 +71,8 @@ moves = env["account.move"].browse([h[0] for h in history])
 moves.invalidate_recordset(["followup_line_id", "followup_date"])
 moves.modified(["followup_line_id", "followup_date"])
 env.flush_all()
+# the UPDATE passes no ORM event: compute the stored follow-up state again
+env["followup.partner.state"]._refresh_companies(company)
 
 meta = {
     "stamp": os.environ["BENCH_STAMP"],

@@ -299,4 +299,6 @@ def _book_sql(env, company, customers, invoices, context):
             "account.payment": lambda: payments,
         },
     )
+    # the SQL path passes no ORM event: compute the stored follow-up state
+    env["followup.partner.state"]._refresh_companies(company)
     return partner_ids, move_ids, payment_ids

@@ -2,9 +2,11 @@ from . import followup_policy
 from . import followup_line
 from . import res_company
 from . import resource_calendar
+from . import resource_calendar_leaves
 from . import account_move_line
 from . import account_move
 from . import followup_engine
+from . import followup_partner_state
 from . import followup_reminder
 from . import followup_reminder_item
 from . import followup_batch

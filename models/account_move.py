@@ -60,6 +60,16 @@ class AccountMove(models.Model):
                 lambda line: line.account_type == "asset_receivable"
             ).blocked = move.followup_blocked
 
+    # ------------------------------------------------------------------ EVENTS
+    def _write_multi(self, vals_list):
+        """A level, a reminder date or a due date written on invoices moves
+        their customers' stored follow-up state."""
+        result = super()._write_multi(vals_list)
+        changed = set().union(*vals_list) if vals_list else set()
+        if changed & {"followup_line_id", "followup_date", "invoice_date_due"}:
+            self.env["followup.partner.state"]._mark_move_lines(move_ids=self.ids)
+        return result
+
     # ------------------------------------------------------------------ ACTIONS
     def action_open_followup_reminders(self):
         """The reminders that listed this invoice."""

@@ -6,7 +6,6 @@ from collections import defaultdict
 
 from odoo import Command, api, models
 from odoo.modules import module
-from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -155,13 +154,13 @@ class FollowupBatch(models.AbstractModel):
         have no usable e-mail address get an activity for a person instead.
         """
         self = self.sudo()  # noqa: PLW0642 - the daily run covers every company
-        engine = self.env["followup.engine"]
-        date = engine._get_date()  # today, or the context's followup_date
+        date = self.env["followup.engine"]._get_date()  # today, or the context's
         policies = self.env["followup.policy"].search([])
+        state = self.env["followup.partner.state"]
         work = []
         for company in policies.company_id.filtered("followup_auto_send"):
-            due_ids = engine._search_partner_ids(company, date, SQL("due_count > 0"))
-            work += [(company, pid) for pid in sorted(due_ids)]
+            due_ids = state._due_partner_ids(company, date)
+            work += [(company, pid) for pid in due_ids]
         done = 0
         if self._can_commit():
             # the batches' snapshots start after the (long) work list query
@@ -326,7 +325,9 @@ class FollowupBatch(models.AbstractModel):
         if not company:
             return []
         engine = self.env["followup.engine"]
-        states = engine._get_partner_states(company, date or engine._get_date())
+        date = date or engine._get_date()
+        due_ids = self.env["followup.partner.state"]._due_partner_ids(company, date)
+        states = engine._get_partner_states(company, date, due_ids)
         levels = self.env["followup.line"].browse(
             {state["next_line_due"] for state in states.values()} - {None}
         )

@@ -205,11 +205,7 @@ class FollowupEngine(models.AbstractModel):
                   JOIN res_partner commercial
                     ON commercial.id = partner.commercial_partner_id
              LEFT JOIN followup_line cur ON cur.id = move.followup_line_id
-                 WHERE aml.company_id = %(company_id)s
-                   AND account.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual != 0
+                 WHERE %(open_items)s
                    AND aml.date <= %(date)s
                    %(partner_filter)s
             )
@@ -245,7 +241,7 @@ class FollowupEngine(models.AbstractModel):
             policy_ids=policies.ids or [0],
             company_key=str(company.id),
             default_policy=default_policy.id or None,
-            company_id=company.id,
+            open_items=self._open_items_sql(company),
             date=date,
             partner_filter=partner_filter,
             working_thresholds=self._working_thresholds_sql(company, policies),
@@ -276,13 +272,9 @@ class FollowupEngine(models.AbstractModel):
                   FROM account_move_line aml
                   JOIN account_account account ON account.id = aml.account_id
                   JOIN account_move move ON move.id = aml.move_id
-                 WHERE aml.company_id = %s
-                   AND account.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual > 0
+                 WHERE %s AND aml.amount_residual > 0
                 """,
-                company.id,
+                self._open_items_sql(company),
             )
         )
         due_dates = [row[0] for row in self.env.cr.fetchall()]
@@ -303,6 +295,19 @@ class FollowupEngine(models.AbstractModel):
         )
 
     # ------------------------------------------------------------------ helpers
+    @api.model
+    def _open_items_sql(self, company):
+        """Condition of the open receivable items of ``company`` (on the
+        aliases ``aml`` and ``account``)."""
+        return SQL(
+            """aml.company_id = %s
+               AND account.account_type = 'asset_receivable'
+               AND aml.parent_state = 'posted'
+               AND aml.reconciled IS NOT TRUE
+               AND aml.amount_residual != 0""",
+            company.id,
+        )
+
     @api.model
     def _check_company_access(self, company):
         """The engine reads with SQL, past record rules: refuse a company the

@@ -185,7 +185,9 @@ class FollowupLine(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_delay_value(vals)
-        return super().create(vals_list)
+        levels = super().create(vals_list)
+        self.env["followup.partner.state"]._mark_companies(levels.company_id)
+        return levels
 
     def unlink(self):
         """A level that was sent is part of the history: archive it instead."""
@@ -215,6 +217,7 @@ class FollowupLine(models.Model):
                     levels=", ".join(self.mapped("name")),
                 )
             )
+        self.env["followup.partner.state"]._mark_companies(self.sudo().company_id)
         return super().unlink()
 
     def write(self, vals):
@@ -223,7 +226,11 @@ class FollowupLine(models.Model):
             # a level moved to another policy must stay in the user's companies
             policy = self.env["followup.policy"].sudo().browse(vals["policy_id"])
             self.env["followup.engine"]._check_company_access(policy.company_id)
-        return super().write(vals)
+        state = self.env["followup.partner.state"]
+        state._mark_companies(self.sudo().company_id)
+        result = super().write(vals)
+        state._mark_companies(self.sudo().company_id)
+        return result
 
     # ------------------------------------------------------------------ BUSINESS
     @api.model

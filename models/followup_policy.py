@@ -68,6 +68,12 @@ class FollowupPolicy(models.Model):
             )
 
     # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        self.env["followup.partner.state"]._mark_companies(policies.company_id)
+        return policies
+
     def write(self, vals):
         if "active" in vals and not vals["active"]:
             self._check_default_kept()
@@ -76,10 +82,15 @@ class FollowupPolicy(models.Model):
             self.env["followup.engine"]._check_company_access(
                 self.env["res.company"].browse(vals["company_id"])
             )
-        return super().write(vals)
+        state = self.env["followup.partner.state"]
+        state._mark_companies(self.sudo().company_id)
+        result = super().write(vals)
+        state._mark_companies(self.sudo().company_id)
+        return result
 
     def unlink(self):
         self._check_default_kept()
+        self.env["followup.partner.state"]._mark_companies(self.sudo().company_id)
         return super().unlink()
 
     # ------------------------------------------------------------------ BUSINESS

@@ -51,7 +51,11 @@ class ResCompany(models.Model):
             vals["followup_auto_send_user_id"] = (
                 vals["followup_auto_send"] and self._followup_acting_user_id()
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if "resource_calendar_id" in vals:
+            # working-day levels count on the company's schedule
+            self.env["followup.partner.state"]._mark_companies(self)
+        return result
 
     def _followup_acting_user_id(self):
         """The person acting, never OdooBot (nobody reads its activities)."""

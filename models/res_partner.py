@@ -162,6 +162,13 @@ class ResPartner(models.Model):
                 return []
             domain = self._search_followup_status("in", list(excluded))
             return ["!", *domain]
+        engine = self.env["followup.engine"]
+        state = self.env["followup.partner.state"]
+        date = engine._get_date()
+        if state._is_stored_date(date):
+            # today and later: an index lookup on the stored state
+            ids = state._status_partner_ids(self.env.company, date, values)
+            return [("commercial_partner_id", "in", ids)]
         conditions = []
         if "action" in values:
             conditions.append(SQL("due_count > 0"))
@@ -219,6 +226,20 @@ class ResPartner(models.Model):
         return self._search_state(
             SQL("amount_overdue %s %s", SQL(operators[operator]), amount)
         )
+
+    # ------------------------------------------------------------------ EVENTS
+    def _write_multi(self, vals_list):
+        """A customer who changes policy or commercial entity moves the stored
+        follow-up state (of the former commercial entity too)."""
+        changed = set().union(*vals_list) if vals_list else set()
+        moved = changed & {"commercial_partner_id", "followup_policy_id"}
+        state = self.env["followup.partner.state"]
+        if moved:
+            state._mark_partners(self.ids)
+        result = super()._write_multi(vals_list)
+        if moved:
+            state._mark_partners(self.ids)
+        return result
 
     # ------------------------------------------------------------------ ACTIONS
     def action_open_followup_send(self):
