@@ -8,7 +8,7 @@ ODOO := $(ROOT)/.venv/bin/odoo -c $(ROOT)/.odoo/odoo.conf
 DEMO_DB ?= followup_demo
 HTTP_PORT ?= 8069
 
-.PHONY: help bootstrap demo demo-reset test lint bench pot clean
+.PHONY: help bootstrap demo demo-reset test lint bench bench-peers pot clean
 
 help:
 	@echo "make demo        create (once) and serve the demo database $(DEMO_DB) on http://localhost:$(HTTP_PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make test        fresh database, install the module, run the whole test suite"
 	@echo "make lint        pre-commit: ruff, pylint-odoo, OCA checks, prettier"
 	@echo "make bench       follow-up engine benchmark (N customers x M invoices)"
+	@echo "make bench-peers the same book side by side with OCA account_credit_control (from PyPI)"
 	@echo "make pot         regenerate i18n/account_payment_followup.pot from a test database"
 
 bootstrap:
@@ -37,6 +38,9 @@ lint: bootstrap
 
 bench: bootstrap
 	@bench/run.sh
+
+bench-peers: bootstrap
+	@bench/peers.sh
 
 pot: bootstrap
 	@scripts/pot.sh

@@ -44,17 +44,9 @@ CONF="$RUN_DIR/odoo.conf"
 SNAP="$RUN_DIR/addons/account_payment_followup"
 RUN_DBS=()
 
-say() { printf '\033[1m[bench]\033[0m %s\n' "$*"; }
-die() { printf '\033[1;31m[bench] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
-db_exists() { [ "$(q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
-drop_db() {
-    dropdb --if-exists "$1" >/dev/null 2>&1 || true
-    rm -rf "$ROOT/.odoo/data/filestore/$1"
-}
-meta() { q -d "$1" -c "SELECT value FROM followup_bench_meta WHERE key = '$2'" 2>/dev/null || true; }
+BENCH_TAG=bench
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 for value in "$N" "$M" "$SMALL"; do
     [[ "$value" =~ ^[0-9]+$ ]] || die "BENCH_CUSTOMERS, BENCH_INVOICES, BENCH_COMPARE_CUSTOMERS: integers"
@@ -77,34 +69,9 @@ cleanup() {
 trap cleanup EXIT
 
 # ------------------------------------------------------------------ code snapshot
-mkdir -p "$SNAP"
-rsync -a --delete --exclude=/.git --exclude=/.venv --exclude=/.odoo --exclude=/node_modules \
-    --exclude=/bench/results --exclude=__pycache__ --exclude=/.ruff_cache "$ROOT/" "$SNAP/"
 # Same config, the snapshot first in the addons path instead of .odoo/addons.
-awk -v snap="$RUN_DIR/addons" -v link="$ROOT/.odoo/addons" '
-    /^addons_path *=/ {
-        sub(/^addons_path *= */, ""); n = split($0, paths, ","); out = snap
-        for (i = 1; i <= n; i++) if (paths[i] != link) out = out "," paths[i]
-        print "addons_path = " out; next
-    }
-    { print }' "$ROOT/.odoo/odoo.conf" >"$CONF"
-
-# What makes a template stale: every Python file of the module (models, wizards...: a
-# new stored field is a missing column in an old template), the data, security and
-# hooks the install writes, the generator, the manifest, bench/build_book.py. Views,
-# i18n, tests and the rest of bench/ are left out.
-code_files() {  # "sha256  ./path" lines
-    (
-        cd "$SNAP"
-        {
-            find . \( -path ./tests -o -path ./bench -o -path ./scripts -o -path ./i18n \
-                    -o -path ./static -o -name __pycache__ \) -prune \
-                -o -type f \( -name '*.py' -o -path './data/*' -o -path './security/*' \) -print
-            echo ./bench/build_book.py
-        } | LC_ALL=C sort | xargs sha256sum
-    )
-}
-CODE_FILES="$(code_files)"
+snapshot_code "$SNAP" "$CONF"
+CODE_FILES="$(code_files "$SNAP")"
 CODE_HASH="$(printf '%s\n' "$CODE_FILES" | sha256sum | cut -c1-16)"
 
 # ------------------------------------------------------------------ template
