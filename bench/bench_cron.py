@@ -30,9 +30,15 @@ another is not counted twice.
 
 Environment: BENCH_CRON_DATE sets the date (default: 30 days after today, so
 that most customers of the book are due); BENCH_CRON_REPORT_URL the ``report.url``
-wkhtmltopdf loads the report CSS from (default: a closed port, the CSS fails
-fast; with a live Odoo server the CSS is fetched again for the header and footer
-of every page, which then dominates the time); BENCH_CRON_TRACEMALLOC=1 runs
+wkhtmltopdf loads the report CSS from (bench/run.sh gives the URL of the live Odoo
+server it starts on the run's database, as production has one; BENCH_CRON_LIVE=0,
+or this script alone, a closed port: the CSS fails fast and the letters are made
+without it) and BENCH_CRON_URL_MODE says which, for the output;
+BENCH_CRON_INLINE_CSS sets the system parameter
+``account_payment_followup.pdf_inline_css`` (0: the header and footer of the
+letters link the whole report bundles, which wkhtmltopdf applies again for
+every page, as before; default: the module's setting, on);
+BENCH_CRON_TRACEMALLOC=1 runs
 under tracemalloc for the peak of Python memory. tracemalloc slows the Python
 code down about 2.5-3 times (QWeb, mail rendering, message_post; wkhtmltopdf is
 another process): the times of such a run are not the figures, and run.sh makes
@@ -202,8 +208,18 @@ def run(env):
         fields.Date.add(fields.Date.context_today(env.user), days=30)
     )
     day = fields.Date.to_date(date)
-    env["ir.config_parameter"].set_param(
-        "report.url", os.environ.get("BENCH_CRON_REPORT_URL", "http://127.0.0.1:1")
+    report_url = os.environ.get("BENCH_CRON_REPORT_URL") or "http://127.0.0.1:1"
+    url_mode = os.environ.get("BENCH_CRON_URL_MODE") or (
+        "closed port" if report_url == "http://127.0.0.1:1" else "given URL"
+    )
+    env["ir.config_parameter"].set_param("report.url", report_url)
+    if os.environ.get("BENCH_CRON_INLINE_CSS"):
+        env["ir.config_parameter"].set_param(
+            "account_payment_followup.pdf_inline_css",
+            os.environ["BENCH_CRON_INLINE_CSS"],
+        )
+    inline_css = env["ir.config_parameter"].get_param(
+        "account_payment_followup.pdf_inline_css", "1"
     )
     engine = env["followup.engine"]
     batch = env["followup.batch"]
@@ -305,6 +321,9 @@ def run(env):
     rate = round(done / seconds, 1) if seconds else None
     result = {
         "date": date,
+        "report_url": report_url,
+        "report_url_mode": url_mode,
+        "inline_css": inline_css,
         **setup,
         "customers_due": due_before,
         "expected_automatic_emails": expected_emails,

@@ -25,7 +25,13 @@
 # BENCH_CRON (1; 0: no scheduled action run), BENCH_CRON_MEMORY (1: a second run of
 # the scheduled action under tracemalloc for its peak of Python memory; 0: none),
 # BENCH_MAIN (1; 0: skip the main size, e.g. to measure only the scheduled action);
-# see bench/bench_cron.py for BENCH_CRON_DATE, BENCH_CRON_LEVELS, BENCH_CRON_REPORT_URL.
+# BENCH_CRON_LIVE (1: the scheduled action runs with a live Odoo server, as in
+# production: `odoo --workers=0` on a free port serving the run's database, started
+# before and stopped after each run, its URL given as BENCH_CRON_REPORT_URL, the
+# report.url wkhtmltopdf loads the report CSS from; 0: the old closed-port mode,
+# where the CSS fails fast and letters are made without it);
+# see bench/bench_cron.py for BENCH_CRON_DATE, BENCH_CRON_LEVELS, BENCH_CRON_REPORT_URL
+# (set, it wins over BENCH_CRON_LIVE), BENCH_CRON_INLINE_CSS.
 # Results: printed; the BENCH_JSON line is appended to bench/results/results.jsonl,
 # query plans go to bench/results/explain-<N>x<M>.txt (bench/results is ignored by git).
 set -euo pipefail
@@ -56,8 +62,38 @@ done
 mkdir -p "$LOGDIR" "$RESULTS"
 
 TOTAL_START=$(now)
+SERVER_PID=""
+# start_server DB: a live Odoo server (threaded, no cron) serving DB on a free port;
+# sets SERVER_PID and SERVER_URL.
+start_server() {
+    local db=$1 port i
+    port="$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    odoo -c "$CONF" -d "$db" --db-filter="^${db}\$" --http-interface=127.0.0.1 \
+        --http-port="$port" --workers=0 --max-cron-threads=0 --log-level=warn \
+        --logfile="$LOGDIR/server-$db.log" &
+    SERVER_PID=$!
+    SERVER_URL="http://127.0.0.1:$port"
+    for i in $(seq 1 120); do
+        if curl -fs -o /dev/null "$SERVER_URL/web/health"; then
+            say "live server $SERVER_URL (pid $SERVER_PID, log .odoo/bench/logs/server-$db.log)"
+            return
+        fi
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.5
+    done
+    tail -20 "$LOGDIR/server-$db.log" || true
+    die "the live server on $SERVER_URL did not answer"
+}
+stop_server() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=""
+    fi
+}
 cleanup() {
     local db
+    stop_server
     for db in "${RUN_DBS[@]}"; do
         if [ "${BENCH_KEEP_RUN_DB:-0}" = 1 ]; then say "kept $db"; else drop_db "$db"; fi
     done
@@ -184,9 +220,19 @@ if [ "${BENCH_CRON:-1}" = 1 ] && [ "$SMALL" -gt 0 ]; then
         fi
         ensure_template "$SMALL" "$M"
         copy_template "followup_bench_cron_$$"
+        report_url="${BENCH_CRON_REPORT_URL:-}" url_mode="given BENCH_CRON_REPORT_URL"
+        if [ -z "$report_url" ] && [ "${BENCH_CRON_LIVE:-1}" = 1 ]; then
+            start_server "followup_bench_cron_$$"
+            report_url="$SERVER_URL" url_mode="live server (odoo --workers=0, started by bench/run.sh)"
+        elif [ -z "$report_url" ]; then
+            report_url="http://127.0.0.1:1" url_mode="closed port (BENCH_CRON_LIVE=0: the CSS fails fast)"
+        fi
+        say "report.url: $report_url: $url_mode"
         BENCH_CRON_TRACEMALLOC=$([ "$mode" = memory ] && echo 1 || echo 0) \
+            BENCH_CRON_REPORT_URL="$report_url" BENCH_CRON_URL_MODE="$url_mode" \
             odoo shell -c "$CONF" -d "followup_bench_cron_$$" --no-http --log-level=warn \
             <"$SNAP/bench/bench_cron.py" 2>&1 | grep -v "QSslSocket" | tee "$RUN_DIR/cron-$mode.txt"
+        stop_server
         grep "^BENCH_CRON_JSON" "$RUN_DIR/cron-$mode.txt" | cut -d' ' -f2- >>"$RESULTS/results.jsonl" || true
         drop_db "followup_bench_cron_$$"
     done
@@ -203,6 +249,12 @@ timed, memory = runs.get("timed"), runs.get("memory")
 if not timed:
     sys.exit("[bench] scheduled action: no result from the timed run")
 peak = f"{memory['peak_python_mb']} MB (memory run)" if memory else "not measured"
+wkhtmltopdf = timed["phases"].get("letters: wkhtmltopdf subprocess", {}).get("seconds")
+print(
+    f"[bench] scheduled action, report CSS from {timed.get('report_url_mode')} "
+    f"({timed.get('report_url')}), inline CSS {timed.get('inline_css')}, "
+    f"wkhtmltopdf {wkhtmltopdf} s"
+)
 print(
     f"[bench] scheduled action, {timed['customers_due']} customers due: "
     f"{timed['seconds']} s, {timed['reminders_per_second']} reminders/s "
