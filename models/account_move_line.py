@@ -53,9 +53,7 @@ class AccountMoveLine(models.Model):
         return result
 
     def unlink(self):
-        self.env["followup.partner.state"]._mark_move_lines(
-            self.ids, posted_only=True
-        )
+        self.env["followup.partner.state"]._mark_move_lines(self.ids, posted_only=True)
         return super().unlink()
 
     def init(self):

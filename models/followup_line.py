@@ -102,6 +102,11 @@ class FollowupLine(models.Model):
         "“Payment Follow-up: reminder” template.",
         ondelete="set null",
     )
+    registered_mail = fields.Boolean(
+        string="Registered Letter",
+        help="Print “Registered letter with acknowledgement of receipt” on the "
+        "letter: a formal notice (mise en demeure) is sent that way.",
+    )
     manual_action = fields.Boolean(
         help="Schedule an activity (e.g. a phone call) when this level is reached."
     )

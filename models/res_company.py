@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import formatLang
 
 
 class ResCompany(models.Model):
@@ -22,6 +24,32 @@ class ResCompany(models.Model):
         "for the French default (late-payment penalties and the EUR 40 fixed "
         "recovery indemnity of articles L. 441-10 and D. 441-5 of the Code de "
         "commerce).",
+    )
+
+    followup_penalty_rate_type = fields.Selection(
+        [
+            ("ecb", "ECB refinancing rate + 10 points"),
+            ("contract", "Rate of our terms of sale"),
+        ],
+        string="Late-Payment Penalty Rate",
+        default="ecb",
+        required=True,
+        help="The rate of the late-payment penalties printed in the French notice "
+        "of the letters: the legal default (article L. 441-10 of the Code de "
+        "commerce), or the rate written in your terms of sale.",
+    )
+    followup_penalty_rate = fields.Float(
+        string="Contractual Penalty Rate (%)",
+        digits=(5, 2),
+        help="Annual rate of your terms of sale. The law sets a floor: three times "
+        "the legal interest rate.",
+    )
+    followup_legal_interest_rate = fields.Float(
+        string="Legal Interest Rate (%)",
+        digits=(5, 2),
+        help="The « taux de l'intérêt légal » for professional creditors, published "
+        "every half-year by order of the Ministry of the Economy (Journal "
+        "officiel). Used to check the contractual rate.",
     )
 
     followup_auto_send = fields.Boolean(
@@ -89,21 +117,73 @@ class ResCompany(models.Model):
             return False
         return ("siret" in self._fields and self.siret) or self.company_registry
 
-    def _get_followup_legal_notice(self):
-        """The late-payment notice of the letters, in the context's language: the
-        company's own text, else the French legal default for French companies."""
+    def _get_followup_legal_notice(self, partner=None):
+        """The late-payment notice of a letter to ``partner``, in the context's
+        language: the company's own text, else the French legal default for
+        French companies. The penalties of L. 441-10 and the indemnity of
+        D. 441-5 apply between professionals only: a private customer gets no
+        notice."""
         self.ensure_one()
+        if partner is not None and not partner._followup_is_professional():
+            return ""
         if self.followup_legal_notice:
             return self.followup_legal_notice
         if self.country_id.code != "FR":
             return ""
+        if self.followup_penalty_rate_type == "contract":
+            rate = self.env._(
+                "at the rate of %(rate)s %% a year set by our terms of sale",
+                rate=formatLang(self.env, self.followup_penalty_rate, digits=2),
+            )
+        else:
+            rate = self.env._(
+                "at the rate applied by the European Central Bank to its most "
+                "recent refinancing operation plus 10 percentage points"
+            )
         return self.env._(
             "In case of late payment, in accordance with article L. 441-10 of the "
             "French Commercial Code, late-payment penalties are due by operation of "
-            "law, without any reminder being necessary, at the rate applied by the "
-            "European Central Bank to its most recent refinancing operation plus 10 "
-            "percentage points, together with a fixed indemnity of EUR 40 for "
+            "law from the day after the due date, without any reminder being "
+            "necessary, %(rate)s, together with a fixed indemnity of EUR 40 for "
             "recovery costs (article D. 441-5 of the French Commercial Code). Where "
             "the recovery costs incurred exceed this amount, additional compensation "
-            "may be claimed on presentation of supporting documents."
+            "may be claimed on presentation of supporting documents.",
+            rate=rate,
         )
+
+    @api.constrains(
+        "followup_penalty_rate_type",
+        "followup_penalty_rate",
+        "followup_legal_interest_rate",
+    )
+    def _check_followup_penalty_rate(self):
+        """A contractual rate may not be lower than three times the legal
+        interest rate (article L. 441-10 of the Code de commerce)."""
+        for company in self.filtered(
+            lambda comp: comp.followup_penalty_rate_type == "contract"
+        ):
+            legal = company.followup_legal_interest_rate
+            rate = company.followup_penalty_rate
+            if legal <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Enter the legal interest rate in force to use the rate of "
+                        "your terms of sale: the contractual rate may not be lower "
+                        "than three times it."
+                    )
+                )
+            if rate < 3 * legal:
+                raise ValidationError(
+                    self.env._(
+                        "The late-payment penalty rate of %(company)s (%(rate)s %%) "
+                        "is below three times the legal interest rate (3 × "
+                        "%(legal)s %% = %(floor)s %%): article L. 441-10 of the "
+                        "Code de commerce forbids it.",
+                        company=company.name,
+                        rate=formatLang(
+                            self.env, company.followup_penalty_rate, digits=2
+                        ),
+                        legal=formatLang(self.env, legal, digits=2),
+                        floor=formatLang(self.env, 3 * legal, digits=2),
+                    )
+                )

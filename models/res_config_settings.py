@@ -11,6 +11,15 @@ class ResConfigSettings(models.TransientModel):
     followup_legal_notice = fields.Text(
         related="company_id.followup_legal_notice", readonly=False
     )
+    followup_penalty_rate_type = fields.Selection(
+        related="company_id.followup_penalty_rate_type", readonly=False
+    )
+    followup_penalty_rate = fields.Float(
+        related="company_id.followup_penalty_rate", readonly=False
+    )
+    followup_legal_interest_rate = fields.Float(
+        related="company_id.followup_legal_interest_rate", readonly=False
+    )
     followup_auto_send = fields.Boolean(
         related="company_id.followup_auto_send", readonly=False
     )

@@ -77,7 +77,7 @@ class ResPartner(models.Model):
     )
     followup_last_move_date = fields.Date(
         string="Last Movement",
-        compute="_compute_followup_state",
+        compute="_compute_followup_last_move_date",
         help="Date of the customer's last receivable entry (invoice, refund, payment).",
     )
     followup_reminder_ids = fields.One2many(
@@ -107,7 +107,6 @@ class ResPartner(models.Model):
         commercial = self.commercial_partner_id
         real = commercial.filtered("id")
         states = engine._get_partner_states(company, engine._get_date(), real.ids)
-        last_moves = engine._get_last_move_dates(company, real.ids)
         Line = self.env["followup.line"]
         for partner in self:
             partner_id = partner.commercial_partner_id.id
@@ -118,8 +117,18 @@ class ResPartner(models.Model):
             partner.followup_amount_due = state.get("amount_due", 0.0)
             partner.followup_amount_overdue = state.get("amount_overdue", 0.0)
             partner.followup_open_count = state.get("open_count", 0)
-            partner.followup_last_move_date = last_moves.get(partner_id)
             partner.followup_status = state.get("status", "ok")
+
+    @api.depends_context("company")
+    def _compute_followup_last_move_date(self):
+        real = self.commercial_partner_id.filtered("id")
+        last_moves = self.env["followup.engine"]._get_last_move_dates(
+            self.env.company, real.ids
+        )
+        for partner in self:
+            partner.followup_last_move_date = last_moves.get(
+                partner.commercial_partner_id.id
+            )
 
     @api.depends_context("company")
     def _compute_followup_reminder_count(self):
@@ -270,6 +279,20 @@ class ResPartner(models.Model):
         self.env["followup.batch"]._run_daily(batch_size=batch_size)
 
     # ------------------------------------------------------------------ HELPERS
+    def _followup_is_professional(self):
+        """A professional customer (a company, or with a VAT or SIRET number):
+        the late-payment penalties of the Code de commerce apply to it, never
+        to a private individual."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        siret = "siret" in commercial._fields and commercial.siret
+        return bool(
+            commercial.is_company
+            or commercial.vat
+            or siret
+            or commercial.company_registry
+        )
+
     def _followup_update_latest_date(self, companies, fallback=None):
         """Recompute the latest follow-up date of these customers in these
         companies from their reminders done (after an undo or a failure).

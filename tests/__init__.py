@@ -4,7 +4,6 @@ from . import test_followup_cron
 from . import test_followup_engine
 from . import test_followup_input
 from . import test_followup_letter_css
-from . import test_followup_letter_css
 from . import test_followup_policy
 from . import test_followup_reminder
 from . import test_followup_security

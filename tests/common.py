@@ -47,6 +47,7 @@ class FollowupCommon(AccountTestInvoicingCommon):
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Professionnel France",
+                "is_company": True,
                 "email": "compta@profr.example",
                 "ref": "PROFR",
             }

@@ -47,6 +47,20 @@ class TestFollowupPolicy(FollowupCommon):
             self.assertIn("%(company_name)s", level.description)
             self.assertFalse(level._message_error(level.description))
         self.assertTrue(self.levels[-1].manual_action)
+        # the formal notice is a registered letter, never an unattended e-mail
+        self.assertRecordValues(
+            self.levels,
+            [
+                {"send_email": True, "registered_mail": False, "auto_send": True},
+                {"send_email": True, "registered_mail": False, "auto_send": True},
+                {"send_email": True, "registered_mail": False, "auto_send": True},
+                {"send_email": False, "registered_mail": True, "auto_send": False},
+            ],
+        )
+        # penalties are due without any reminder: no text says a letter starts them
+        for level in self.levels:
+            self.assertNotIn("makes legal", level.description)
+            self.assertNotIn("we will have to charge", level.description)
 
     def test_default_data_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")

@@ -4,7 +4,7 @@ from unittest.mock import patch
 
 import lxml.html
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -51,6 +51,7 @@ class TestFollowupSend(FollowupCommon):
         )
         cls.level_0, cls.level_1 = cls.levels[:2]
         Partner = cls.env["res.partner"]
+        Partner = Partner.with_context(default_is_company=True)
         cls.alpha = Partner.create(
             {"name": "Alpha Bâtiment", "email": "alpha@example.com", "ref": "ALPHA"}
         )
@@ -251,6 +252,52 @@ class TestFollowupSend(FollowupCommon):
         ):
             self.assertIn(expected, text)
 
+    def test_late_payment_notice_only_between_professionals(self):
+        private = self.env["res.partner"].create(
+            {"name": "Jean Martin", "email": "jean.martin@example.com"}
+        )
+        self._create_invoice(private, 80.0, "2026-01-01")
+        text = self._letter_text(private)
+        self.assertIn("Dear Jean Martin,", text)
+        self.assertNotIn("L. 441-10", text)
+        self.assertNotIn("EUR 40", text)
+        # a private customer who gets a VAT number becomes a professional
+        private.vat = "FR44732829320"
+        self.assertIn("L. 441-10", self._letter_text(private))
+
+    def test_contractual_penalty_rate(self):
+        self.assertIn("European Central Bank", self._letter_text(self.alpha))
+        with self.assertRaisesRegex(ValidationError, "legal interest rate"):
+            self.company.write(
+                {"followup_penalty_rate_type": "contract", "followup_penalty_rate": 12}
+            )
+        with self.assertRaisesRegex(ValidationError, "below three times"):
+            self.company.write(
+                {
+                    "followup_penalty_rate_type": "contract",
+                    "followup_penalty_rate": 8.0,
+                    "followup_legal_interest_rate": 3.0,
+                }
+            )
+        self.company.write(
+            {
+                "followup_penalty_rate_type": "contract",
+                "followup_penalty_rate": 12.0,
+                "followup_legal_interest_rate": 3.0,
+            }
+        )
+        text = self._letter_text(self.alpha)
+        self.assertIn("at the rate of 12.00 % a year set by our terms of sale", text)
+        self.assertNotIn("European Central Bank", text)
+
+    def test_registered_letter_mention(self):
+        levels = self.levels
+        self.assertNotIn("Registered letter", self._letter_text(self.alpha))
+        self.level_0.registered_mail = True
+        text = self._letter_text(self.alpha)
+        self.assertIn("Registered letter with acknowledgement of receipt", text)
+        self.assertTrue(levels[-1].registered_mail)
+
     def test_letter_outside_france(self):
         self.company.country_id = self.env.ref("base.be")
         text = self._letter_text(self.alpha)
@@ -359,11 +406,11 @@ class TestFollowupSend(FollowupCommon):
         Company = type(self.env["res.company"])
         original = Company._get_followup_legal_notice
 
-        def broken_for_beta(company):
+        def broken_for_beta(company, partner=None):
             # e.g. a template error that only this customer's letter meets
             if company.env.context.get("lang") == "fr_FR":
                 raise ValueError("letter exploded")
-            return original(company)
+            return original(company, partner)
 
         self.env["res.lang"]._activate_lang("fr_FR")
         self.beta.lang = "fr_FR"

@@ -226,9 +226,9 @@ class TestFollowupStoredState(FollowupCommon):
             elif event == "level":
                 partner.followup_line_id = rng.choice(levels)
             elif event == "undo":
-                self._reminders(partner).filtered(
-                    lambda rem: rem.state == "done"
-                )[-1:].action_cancel()
+                self._reminders(partner).filtered(lambda rem: rem.state == "done")[
+                    -1:
+                ].action_cancel()
             elif event == "block":
                 invoice = rng.choice(open_invoices)
                 invoice.followup_blocked = not invoice.followup_blocked
