@@ -256,7 +256,7 @@ class FollowupEngine(models.AbstractModel):
         distinct due date, then joined.
         """
         levels = policies.line_ids.filtered(
-            lambda line: line.term_type == "working_days"
+            lambda line: line._is_counted_in_working_days()
         )
         empty = SQL(
             "SELECT NULL::int AS line_id, NULL::date AS due_date,"

@@ -3,7 +3,9 @@ import bisect
 import calendar
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -26,6 +28,8 @@ MESSAGE_PLACEHOLDERS = {
 MESSAGE_MAX_LENGTH = 4000
 # due days of a level: up to ten years after the due date (the seeds go to 60)
 DELAY_MAX = 3650
+# term types counted on a calendar of days (not calendar days)
+WORKING_TERM_TYPES = ("working_days", "business_days")
 _PLACEHOLDER_RE = re.compile(r"%%|%\((?P<key>\w+)\)s")
 # what looks like a placeholder but is not a plain %(key)s: "%(key)d",
 # "%(key)20s", "%(key" left open, "%s", "%5d", "%-3s"
@@ -69,14 +73,20 @@ class FollowupLine(models.Model):
         [
             ("net_days", "Net Days"),
             ("end_of_month", "End of Month"),
-            ("working_days", "Working Days"),
+            ("working_days", "Working Days (company schedule)"),
+            (
+                "business_days",
+                "Business Days (Monday-Saturday, except public holidays)",
+            ),
         ],
         required=True,
         default="net_days",
         help="Net Days: calendar days after the due date.\n"
         "End of Month: days counted from the last day of the due date's month.\n"
         "Working Days: working days of the company's working schedule after the "
-        "due date, public holidays excluded.",
+        "due date, public holidays excluded (in French: jours ouvrés).\n"
+        "Business Days: Monday to Saturday after the due date, the company's "
+        "public holidays excluded (in French: jours ouvrables).",
     )
     description = fields.Text(
         string="Message",
@@ -280,6 +290,10 @@ class FollowupLine(models.Model):
             }
         return self._working_day_thresholds(due_dates)
 
+    def _is_counted_in_working_days(self):
+        """Working days or business days: counted on a calendar."""
+        return self.term_type in WORKING_TERM_TYPES
+
     def _working_day_thresholds(self, due_dates):
         """Thresholds counted in working days of the company's working schedule.
 
@@ -298,9 +312,14 @@ class FollowupLine(models.Model):
         # margin for holidays, and widen the window if it still is not enough.
         span = (max(due_dates) - start).days + self.delay * 7 // 5 + 31
         while True:
-            work_days = self._working_days(
-                resource_calendar, start, start + timedelta(days=span)
-            )
+            if self.term_type == "business_days":
+                work_days = self._business_days(
+                    company, start, start + timedelta(days=span)
+                )
+            else:
+                work_days = self._working_days(
+                    resource_calendar, start, start + timedelta(days=span)
+                )
             result = {}
             for due in due_dates:
                 index = bisect.bisect_right(work_days, due) + self.delay - 1
@@ -334,6 +353,40 @@ class FollowupLine(models.Model):
             day
             for day in (date_from + timedelta(days=n) for n in range(days))
             if day.weekday() < 5
+        ]
+
+    @api.model
+    def _business_days(self, company, date_from, date_to):
+        """Business days (jours ouvrables) between two dates: Monday to
+        Saturday, except the public holidays of the company (leaves of no one,
+        of its working schedule or of every schedule)."""
+        schedule = company.resource_calendar_id
+        tz = pytz.timezone((schedule and schedule.tz) or "UTC")
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search(
+                [
+                    ("resource_id", "=", False),
+                    ("company_id", "in", [company.id, False]),
+                    ("calendar_id", "in", [schedule.id, False]),
+                    ("date_from", "<=", datetime.combine(date_to, time.max)),
+                    ("date_to", ">=", datetime.combine(date_from, time.min)),
+                ]
+            )
+        )
+        holidays = set()
+        for leave in leaves:
+            first = pytz.utc.localize(leave.date_from).astimezone(tz).date()
+            last = pytz.utc.localize(leave.date_to).astimezone(tz).date()
+            holidays.update(
+                first + timedelta(days=n) for n in range((last - first).days + 1)
+            )
+        days = (date_to - date_from).days + 1
+        return [
+            day
+            for day in (date_from + timedelta(days=n) for n in range(days))
+            if day.weekday() < 6 and day not in holidays
         ]
 
     @api.model

@@ -5,6 +5,8 @@ import pytz
 
 from odoo import models
 
+from .followup_line import WORKING_TERM_TYPES
+
 
 class ResourceCalendar(models.Model):
     _inherit = "resource.calendar"
@@ -31,7 +33,7 @@ class ResourceCalendar(models.Model):
         levels = (
             self.env["followup.line"]
             .sudo()
-            .search([("term_type", "=", "working_days")])
+            .search([("term_type", "in", WORKING_TERM_TYPES)])
         )
         companies = levels.company_id
         if not all_calendars:

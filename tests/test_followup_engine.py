@@ -299,6 +299,41 @@ class TestFollowupEngine(FollowupCommon):
             date(2026, 5, 24),
         )
 
+    def test_jours_ouvres_and_jours_ouvrables(self):
+        """Working days count Monday-Friday of the schedule, business days
+        Monday-Saturday; both skip the public holiday, across a month end."""
+        calendar = self.company.resource_calendar_id
+        calendar.tz = "Europe/Paris"
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Fête du Travail",
+                "calendar_id": calendar.id,
+                "date_from": "2026-04-30 22:00:00",
+                "date_to": "2026-05-01 21:59:59",
+            }
+        )
+        # due Thursday 30 April; Friday 1 May is a public holiday
+        self._create_invoice(
+            amount=10, invoice_date="2026-04-01", due_date="2026-04-30"
+        )
+        self.level_0.write({"delay": 2, "term_type": "working_days"})
+        # jours ouvrés: Monday 4 (1), Tuesday 5 May (2)
+        self.assertEqual(
+            self._state(self.customer, "2026-05-01").followup_next_date,
+            date(2026, 5, 5),
+        )
+        self.level_0.term_type = "business_days"
+        # jours ouvrables: Saturday 2 (1), Monday 4 May (2)
+        self.assertEqual(
+            self._state(self.customer, "2026-05-01").followup_next_date,
+            date(2026, 5, 4),
+        )
+        self.assertEqual(
+            self._state(self.customer, "2026-05-04").followup_next_line_id,
+            self.level_0,
+        )
+        self.assertFalse(self._state(self.customer, "2026-05-03").followup_next_line_id)
+
     # ------------------------------------------------------------------ policies
     def test_partner_own_policy(self):
         strict = self.env["followup.policy"].create(
