@@ -40,6 +40,7 @@ class FollowupBatch(models.AbstractModel):
         due_limit=None,
         level_filter=None,
         collected=None,
+        run_message=None,
     ):
         """Draft reminders of the customers of ``partners`` that have something due.
 
@@ -47,6 +48,8 @@ class FollowupBatch(models.AbstractModel):
             level does not pass are left out (not reported)
         :param collected: what :meth:`_collect` returned for these customers, when
             the caller already locked them and asked the engine
+        :param run_message: free text of this run (same placeholders as a
+            level's message), printed below the level's message
         :return: (draft reminders, {customer: reason} for those left out)
         """
         partners = partners.commercial_partner_id
@@ -73,7 +76,13 @@ class FollowupBatch(models.AbstractModel):
         ).fetch(["invoice_date"])
         for partner in locked:
             vals = self._reminder_vals(
-                partner, collected[partner.id], company, date, channel, sender
+                partner,
+                collected[partner.id],
+                company,
+                date,
+                channel,
+                sender,
+                run_message=run_message,
             )
             if channel == "email" and not vals["recipient_id"]:
                 skipped[partner] = self.env._("no valid e-mail address")
@@ -128,7 +137,9 @@ class FollowupBatch(models.AbstractModel):
         return result
 
     @api.model
-    def _reminder_vals(self, partner, entry, company, date, channel, sender):
+    def _reminder_vals(
+        self, partner, entry, company, date, channel, sender, run_message=None
+    ):
         """Values of one draft reminder: the letter decided once."""
         lang = partner.lang or company.partner_id.lang or "en_US"
         level = entry["level"].with_context(lang=lang)
@@ -140,17 +151,19 @@ class FollowupBatch(models.AbstractModel):
             for item in entry["items"]
             if item["due_date"] < date or item["amount_residual"] < 0
         )
-        message = level._render_message(
-            {
-                "partner_name": partner.name,
-                "date": format_date(self.env, date, lang_code=lang),
-                "user_signature": sender["signature"],
-                "company_name": company.name,
-                "amount_due": format_amount(self.env, total, currency, lang),
-                "amount_overdue": format_amount(self.env, overdue, currency, lang),
-                "level_name": level.name or "",
-            }
-        )
+        values = {
+            "partner_name": partner.name,
+            "date": format_date(self.env, date, lang_code=lang),
+            "user_signature": sender["signature"],
+            "company_name": company.name,
+            "amount_due": format_amount(self.env, total, currency, lang),
+            "amount_overdue": format_amount(self.env, overdue, currency, lang),
+            "level_name": level.name or "",
+        }
+        message = level._render_message(values)
+        extra = level._fill_placeholders(run_message, values).strip()
+        if extra:
+            message = f"{message.rstrip()}\n\n{extra}"
         return {
             "partner_id": partner.id,
             "company_id": company.id,
@@ -160,6 +173,7 @@ class FollowupBatch(models.AbstractModel):
             "channel": channel,
             "lang": lang,
             "message": message,
+            "run_message": extra or False,
             "amount_due": total,
             "amount_overdue": overdue,
             "recipient_id": recipient.id,

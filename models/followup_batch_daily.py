@@ -25,6 +25,7 @@ class FollowupBatch(models.AbstractModel):
         due_limit=None,
         level_filter=None,
         collected=None,
+        run_message=None,
     ):
         """Prepare, render once and, for e-mails, post and mark done.
 
@@ -42,6 +43,7 @@ class FollowupBatch(models.AbstractModel):
             due_limit,
             level_filter,
             collected=collected,
+            run_message=run_message,
         )
         if channel in ("letter", "email"):
             failures = self._render_letters(reminders)

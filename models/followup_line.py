@@ -427,9 +427,15 @@ class FollowupLine(models.Model):
         """The message in the current language, placeholders filled from ``values``
         (never Python's %-formatting: only ``%(key)s`` and ``%%`` are read)."""
         self.ensure_one()
+        return self._fill_placeholders(self.description, values)
+
+    @api.model
+    def _fill_placeholders(self, text, values):
+        """``text`` with its ``%(key)s`` filled from ``values`` and ``%%`` as a
+        percent sign (a level's message, or the free message of a run)."""
 
         def fill(match):
             key = match.group("key")
             return "%" if key is None else str(values.get(key) or "")
 
-        return _PLACEHOLDER_RE.sub(fill, self.description or "")
+        return _PLACEHOLDER_RE.sub(fill, text or "")

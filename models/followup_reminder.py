@@ -80,6 +80,12 @@ class FollowupReminder(models.Model):
     )
     lang = fields.Char(string="Language", readonly=True)
     message = fields.Text(readonly=True, help="The level's message as sent.")
+    run_message = fields.Text(
+        string="Message of the Run",
+        readonly=True,
+        help="The free message added to every reminder of the run that sent this "
+        "one (already included at the end of the message).",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount_due = fields.Monetary(readonly=True, help="Balance when it was sent.")
     amount_overdue = fields.Monetary(readonly=True, help="Overdue when it was sent.")

@@ -520,6 +520,34 @@ class TestFollowupSend(FollowupCommon):
             self.env["mail.mail"].search_count([("id", "not in", existing.ids)]), 2
         )
 
+    def test_free_message_of_the_run(self):
+        with self.assertRaisesRegex(ValidationError, "partner_nam"):
+            self._wizard(message="Cher %(partner_nam)s")
+        wizard = self._wizard()
+        with self.assertRaises(ValidationError):
+            wizard.message = "Total: %(amount_overdue)d"
+            wizard.flush_recordset()
+        wizard = self._wizard(
+            message="Note our new bank account for %(partner_name)s: FR76 1234."
+        )
+        existing = self.env["mail.mail"].search([])
+        wizard.action_send_email()
+        alpha = self._reminders(self.alpha)
+        expected = "Note our new bank account for Alpha Bâtiment: FR76 1234."
+        self.assertEqual(alpha.run_message, expected)
+        # below the level's message, in the e-mail and on the letter
+        self.assertTrue(alpha.message.endswith(expected))
+        self.assertIn("Dear Alpha", alpha.message)
+        mail = self.env["mail.mail"].search(
+            [("id", "not in", existing.ids), ("res_id", "=", alpha.id)]
+        )
+        self.assertIn(expected, mail.body_html)
+        letter = " ".join(pdf_pages(alpha.attachment_id.raw)[0].split())
+        self.assertIn(expected, letter)
+        # every reminder of the run carries it, each with its own customer
+        beta = self._reminders(self.beta)
+        self.assertIn("new bank account for Beta Conseil", beta.run_message)
+
     def test_print_the_letters_of_those_not_emailed(self):
         wizard = self._wizard()
         wizard.action_send_email()

@@ -2,7 +2,7 @@
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import pdf
 
 
@@ -35,6 +35,12 @@ class FollowupSend(models.TransientModel):
         string="Follow-up Policy",
         domain="[('company_id', '=', company_id)]",
         help="Only customers following this policy. Empty: all customers.",
+    )
+    message = fields.Text(
+        string="Message for This Run",
+        help="Printed on every letter and in every e-mail of this run, below the "
+        "level's message (e.g. a new bank account). Same placeholders as the "
+        "levels' messages: %(partner_name)s, %(amount_overdue)s…",
     )
     partner_ids = fields.Many2many(
         "res.partner",
@@ -98,6 +104,14 @@ class FollowupSend(models.TransientModel):
         self._check_company_value(vals.get("company_id"))
         return super().write(vals)
 
+    @api.constrains("message")
+    def _check_message(self):
+        """The run's message is checked like a level's, when it is saved."""
+        for wizard in self:
+            error = self.env["followup.line"]._message_error(wizard.message)
+            if error:
+                raise ValidationError(error)
+
     # ------------------------------------------------------------------ COMPUTE
     @api.depends("date", "due_limit", "company_id", "policy_id", "partner_ids")
     def _compute_line_ids(self):
@@ -133,6 +147,7 @@ class FollowupSend(models.TransientModel):
             "letter",
             self._excluded_aml_ids(),
             self.due_limit,
+            run_message=self.message,
         )
         if not reminders:
             raise UserError(self._format_skipped_error(skipped))
@@ -214,6 +229,7 @@ class FollowupSend(models.TransientModel):
             "email",
             self._excluded_aml_ids(),
             self.due_limit,
+            run_message=self.message,
         )
         self.write(
             {
@@ -272,8 +288,14 @@ class FollowupSend(models.TransientModel):
         engine = self.env["followup.engine"]
         # every path that computes lines (create, onchange, web_save) comes here
         engine._check_company_access(self.company_id)
-        restrict = self.partner_ids.commercial_partner_id.ids or None
-        states = engine._get_partner_states(self.company_id, self.date, restrict)
+        # the customers a level is due for: an index lookup from today on
+        due_ids = self.env["followup.partner.state"]._due_partner_ids(
+            self.company_id, self.date
+        )
+        restrict = set(self.partner_ids.commercial_partner_id.ids)
+        if restrict:
+            due_ids = [pid for pid in due_ids if pid in restrict]
+        states = engine._get_partner_states(self.company_id, self.date, due_ids)
         due_ids = [pid for pid, state in states.items() if state["next_line_due"]]
         partners = self.env["res.partner"].browse(due_ids)
         collected = self.env["followup.batch"]._collect(
