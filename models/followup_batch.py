@@ -18,6 +18,7 @@ import logging
 import os
 
 from odoo import Command, api, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize, format_amount, format_date
 from odoo.tools.mail import single_email_re
 
@@ -41,6 +42,7 @@ class FollowupBatch(models.AbstractModel):
         level_filter=None,
         collected=None,
         run_message=None,
+        chosen_levels=None,
     ):
         """Draft reminders of the customers of ``partners`` that have something due.
 
@@ -50,6 +52,9 @@ class FollowupBatch(models.AbstractModel):
             the caller already locked them and asked the engine
         :param run_message: free text of this run (same placeholders as a
             level's message), printed below the level's message
+        :param chosen_levels: {customer: level} chosen by the user instead of
+            the level due (lower, or higher to skip; same policy): the letter
+            takes it and the invoices due move to it
         :return: (draft reminders, {customer: reason} for those left out)
         """
         partners = partners.commercial_partner_id
@@ -66,6 +71,20 @@ class FollowupBatch(models.AbstractModel):
         else:
             locked = partners
         locked = locked.filtered(lambda p: collected[p.id]["due"])
+        for partner, level in (chosen_levels or {}).items():
+            entry = collected.get(partner.id)
+            if not entry or partner not in locked:
+                continue
+            if level.policy_id != entry["level"].policy_id:
+                raise UserError(
+                    self.env._(
+                        "“%(level)s” is not a level of the follow-up policy of "
+                        "%(customer)s.",
+                        level=level.display_name,
+                        customer=partner.display_name,
+                    )
+                )
+            collected[partner.id] = {**entry, "level": level, "chosen": level}
         if level_filter:
             locked = locked.filtered(lambda p: level_filter(collected[p.id]["level"]))
         vals_list = []
@@ -161,6 +180,7 @@ class FollowupBatch(models.AbstractModel):
             "level_name": level.name or "",
         }
         message = level._render_message(values)
+        chosen = entry.get("chosen")
         extra = level._fill_placeholders(run_message, values).strip()
         if extra:
             message = f"{message.rstrip()}\n\n{extra}"
@@ -183,7 +203,9 @@ class FollowupBatch(models.AbstractModel):
                 Command.create(
                     {
                         **self._item_vals(item),
-                        "level_id": item["next_line"] if item["is_due"] else False,
+                        "level_id": (chosen.id if chosen else item["next_line"])
+                        if item["is_due"]
+                        else False,
                     }
                 )
                 for item in entry["items"]

@@ -26,6 +26,7 @@ class FollowupBatch(models.AbstractModel):
         level_filter=None,
         collected=None,
         run_message=None,
+        chosen_levels=None,
     ):
         """Prepare, render once and, for e-mails, post and mark done.
 
@@ -44,6 +45,7 @@ class FollowupBatch(models.AbstractModel):
             level_filter,
             collected=collected,
             run_message=run_message,
+            chosen_levels=chosen_levels,
         )
         if channel in ("letter", "email"):
             failures = self._render_letters(reminders)

@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 import lxml.html
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -547,6 +548,47 @@ class TestFollowupSend(FollowupCommon):
         # every reminder of the run carries it, each with its own customer
         beta = self._reminders(self.beta)
         self.assertIn("new bank account for Beta Conseil", beta.run_message)
+
+    def test_level_chosen_in_the_list(self):
+        level_1, level_2 = self.levels[1:3]
+        wizard = self._wizard()
+        line = self._line(wizard, self.alpha)
+        self.assertEqual(line.level_id, self.level_0)
+        # a level of another policy is refused, nothing is sent
+        other = self.env["followup.policy"].create(
+            {
+                "name": "Autre",
+                "is_default": False,
+                "line_ids": [Command.create({"name": "Autre 1", "delay": 5})],
+            }
+        )
+        line.level_id = other.line_ids
+        with self.assertRaisesRegex(UserError, "not a level of the follow-up policy"):
+            wizard.action_send_email()
+        self.assertFalse(self._reminders(self.alpha))
+        # skip to the third level
+        line.level_id = level_2
+        existing = self.env["mail.mail"].search([])
+        wizard.action_send_email()
+        alpha = self._reminders(self.alpha)
+        self.assertEqual(alpha.followup_line_id, level_2)
+        self.assertEqual((self.alpha_1 | self.alpha_2).followup_line_id, level_2)
+        mail = self.env["mail.mail"].search(
+            [("id", "not in", existing.ids), ("res_id", "=", alpha.id)]
+        )
+        self.assertIn("Payment reminder no. 3", mail.subject)
+        self.assertIn("formal notice", alpha.message)
+        # the others got the level due
+        self.assertEqual(self.beta_1.followup_line_id, self.level_0)
+        # back to a lower level: the letter and the invoices follow
+        wizard = self._wizard(date=date(2026, 5, 1), due_limit=date(2026, 5, 1))
+        line = self._line(wizard, self.beta)
+        self.assertEqual(line.level_id, level_1)
+        line.level_id = self.level_0
+        wizard.action_send_email()
+        beta = self._reminders(self.beta)[-1]
+        self.assertEqual(beta.followup_line_id, self.level_0)
+        self.assertIn("Unless we are mistaken", beta.message)
 
     def test_print_the_letters_of_those_not_emailed(self):
         wizard = self._wizard()

@@ -148,6 +148,7 @@ class FollowupSend(models.TransientModel):
             self._excluded_aml_ids(),
             self.due_limit,
             run_message=self.message,
+            chosen_levels=self._chosen_levels(),
         )
         if not reminders:
             raise UserError(self._format_skipped_error(skipped))
@@ -230,6 +231,7 @@ class FollowupSend(models.TransientModel):
             self._excluded_aml_ids(),
             self.due_limit,
             run_message=self.message,
+            chosen_levels=self._chosen_levels(),
         )
         self.write(
             {
@@ -318,6 +320,8 @@ class FollowupSend(models.TransientModel):
                     "partner_id": partner.id,
                     "amount_due": state["amount_due"],
                     "level_id": entry["level"].id,
+                    "proposed_level_id": entry["level"].id,
+                    "policy_id": entry["level"].policy_id.id,
                     "max_level_id": state["max_line"],
                     "followup_date": state["followup_date"],
                     "last_move_date": last_moves.get(partner.id),
@@ -356,6 +360,15 @@ class FollowupSend(models.TransientModel):
         if not lines:
             raise UserError(self.env._("Select at least one customer to remind."))
         return lines
+
+    def _chosen_levels(self):
+        """{customer: level} where the user chose another level than the one
+        due."""
+        return {
+            line.partner_id: line.level_id
+            for line in self._get_selected_lines()
+            if line.level_id and line.level_id != line.proposed_level_id
+        }
 
     def _excluded_aml_ids(self):
         return self.line_ids.item_ids.filtered(

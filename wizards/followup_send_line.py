@@ -25,7 +25,16 @@ class FollowupSendLine(models.TransientModel):
         store=True,
         help="Overdue amount of the invoices ticked for this reminder.",
     )
-    level_id = fields.Many2one("followup.line", string="Level Due")
+    level_id = fields.Many2one(
+        "followup.line",
+        string="Level to Send",
+        domain="[('policy_id', '=', policy_id)]",
+        help="The level due, proposed by the follow-up. Choose a lower level of "
+        "the same policy, or a higher one to skip: the letter, the e-mail and the "
+        "level the invoices move to follow the choice.",
+    )
+    proposed_level_id = fields.Many2one("followup.line", string="Level Due")
+    policy_id = fields.Many2one("followup.policy", string="Follow-up Policy")
     level_number = fields.Integer(related="level_id.level_number")
     max_level_id = fields.Many2one("followup.line", string="Max Level Reached")
     followup_date = fields.Date(string="Latest Follow-up")
