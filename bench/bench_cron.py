@@ -9,7 +9,8 @@ Automatic sending is off after installation: the script first turns it on
 (``res.company.followup_auto_send``) for every company with a follow-up policy,
 as the administrator would in Settings (so that the administrator is the
 fallback sender and activity owner), and by default also marks every level
-``auto_send`` (the default for all but the last level), so that each customer
+``auto_send`` and ``send_email`` (the default for all but the last level, a
+registered letter), so that each customer
 due gets an e-mail with its PDF letter: the run measured is "N customers due,
 e-mail + letter each". BENCH_CRON_LEVELS=default keeps the levels' own setting:
 customers due for the last level then get an activity instead of an e-mail.
@@ -165,9 +166,11 @@ def turn_auto_send_on(env, companies, all_levels):
         company.with_user(admin).with_company(company).followup_auto_send = True
     policies = env["followup.policy"].search([("company_id", "in", companies.ids)])
     levels = policies.line_ids
-    manual = levels.filtered(lambda level: not level.auto_send)
+    manual = levels.filtered(lambda level: not level.auto_send or not level.send_email)
     if all_levels:
-        manual.auto_send = True
+        # the last default level is a registered letter, not e-mailed: the
+        # bench e-mails every level, with its letter attached
+        manual.write({"auto_send": True, "send_email": True})
     automatic = levels.filtered(lambda level: level.auto_send and level.send_email)
     return {
         "levels_setting": "all automatic" if all_levels else "default",

@@ -319,6 +319,14 @@ def run_steps(bench, engine, company, date, subset_ids):
     )
     State = bench.env["followup.partner.state"]
     bench.measure(
+        "state_stored",
+        "a0. stored state of every customer (level, dates, balance)",
+        lambda: State.search_read(
+            [("company_id", "=", company.id)],
+            ["partner_id", "level_id", "next_date", "overdue_date", "amount_due"],
+        ),
+    )
+    bench.measure(
         "state_refresh",
         "e. stored state: every customer computed again",
         lambda: State.sudo()._refresh(company),
