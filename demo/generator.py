@@ -4,6 +4,7 @@
 This file is not imported by the module; callers import it explicitly::
 
     from odoo.addons.account_payment_followup.demo.generator import (
+        configure_demo_mail_server,
         generate_book,
         generate_demo_book,
     )
@@ -14,6 +15,8 @@ This file is not imported by the module; callers import it explicitly::
 * :func:`generate_book` builds N customers x M open invoices for benchmarks,
   through the ORM (slow, the reference) or through bulk SQL inserts (fast) that
   write the same rows the ORM would.
+* :func:`configure_demo_mail_server` makes the local SMTP sink that ``make demo``
+  starts (``scripts/mail_sink.py``) the database's outgoing mail server.
 
 Nothing here sends mail or calls IAP / snailmail.
 
@@ -25,6 +28,7 @@ This file only re-exports the public names of the files that hold the code:
 * ``demo_data.py``: companies, customers, products and invoices of the demo book;
 * ``demo_companies.py``: the French and US companies of the demo book;
 * ``demo_book.py``: :func:`generate_demo_book`;
+* ``demo_mail.py``: :func:`configure_demo_mail_server`;
 * ``book_plan.py``: what a benchmark book contains, drawn from a seed;
 * ``bench_book.py``: :func:`generate_book` and its ORM writer;
 * ``sql_book.py``, ``sql_book_entries.py``, ``sql_copy.py``: its bulk SQL writer.
@@ -51,6 +55,7 @@ from .demo_data import (
     US_INVOICES,
     US_PRODUCTS,
 )
+from .demo_mail import DEMO_MAIL_SERVER_NAME, configure_demo_mail_server
 from .fr_identifiers import (
     fr_iban,
     fr_vat,
@@ -66,6 +71,7 @@ __all__ = [
     "BENCH_BANK_JOURNAL",
     "BENCH_SALE_JOURNAL",
     "DEMO_BOOK_PARAM",
+    "DEMO_MAIL_SERVER_NAME",
     "DEMO_SEED",
     "FR_BANK",
     "FR_COMPANY",
@@ -81,6 +87,7 @@ __all__ = [
     "US_CUSTOMERS",
     "US_INVOICES",
     "US_PRODUCTS",
+    "configure_demo_mail_server",
     "ensure_chart",
     "fr_iban",
     "fr_vat",
