@@ -355,11 +355,11 @@ class FollowupPartnerState(models.Model):
         self.sudo()._refresh_due(company, fields.Date.context_today(self))
 
     @api.model
-    def _status_partner_ids(self, company, date, statuses):
-        """Commercial partner ids of ``company`` whose status on ``date`` is one
-        of ``statuses`` ('action', 'overdue'; 'ok' is the complement and is not
-        stored): an index lookup. The few customers with items dated between
-        today and ``date`` are asked to the engine."""
+    def _status_sql(self, company, date, statuses):
+        """SQL subquery of the commercial partner ids of ``company`` whose
+        status on ``date`` is one of ``statuses`` ('action', 'overdue'; 'ok' is
+        the complement and is not stored): an index lookup. The few customers
+        with items dated between today and ``date`` are asked to the engine."""
         self._prepare_read(company, date)
         conditions = []
         if "action" in statuses:
@@ -373,33 +373,43 @@ class FollowupPartnerState(models.Model):
                 )
             )
         if not conditions:
-            return []
+            return SQL("(SELECT NULL::int WHERE FALSE)")
         self.env.cr.execute(
             SQL(
-                """
-                SELECT partner_id, refresh_date <= %s
-                  FROM followup_partner_state
-                 WHERE company_id = %s AND (refresh_date <= %s OR %s)
-                """,
-                date,
+                "SELECT partner_id FROM followup_partner_state"
+                " WHERE company_id = %s AND refresh_date <= %s",
                 company.id,
                 date,
-                SQL(" OR ").join(conditions),
             )
         )
-        rows = self.env.cr.fetchall()
-        found = [partner_id for partner_id, stale in rows if not stale]
-        stale = [partner_id for partner_id, stale in rows if stale]
+        stale = [row[0] for row in self.env.cr.fetchall()]
+        found = []
         if stale:
             states = self.env["followup.engine"]._get_partner_states(
                 company, date, stale
             )
-            found += [
+            found = [
                 partner_id
                 for partner_id, state in states.items()
                 if state["status"] in statuses
             ]
-        return found
+        return SQL(
+            """(SELECT partner_id FROM followup_partner_state
+                 WHERE company_id = %s
+                   AND (refresh_date IS NULL OR refresh_date > %s)
+                   AND (%s)
+             UNION ALL SELECT unnest(%s::int[]))""",
+            company.id,
+            date,
+            SQL(" OR ").join(conditions),
+            found,
+        )
+
+    @api.model
+    def _status_partner_ids(self, company, date, statuses):
+        """Commercial partner ids of :meth:`_status_sql`."""
+        self.env.cr.execute(self._status_sql(company, date, statuses))
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _due_partner_ids(self, company, date):

@@ -176,8 +176,8 @@ class ResPartner(models.Model):
         date = engine._get_date()
         if state._is_stored_date(date):
             # today and later: an index lookup on the stored state
-            ids = state._status_partner_ids(self.env.company, date, values)
-            return [("commercial_partner_id", "in", ids)]
+            subquery = state._status_sql(self.env.company, date, values)
+            return [("commercial_partner_id", "in", subquery)]
         conditions = []
         if "action" in values:
             conditions.append(SQL("due_count > 0"))

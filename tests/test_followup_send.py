@@ -460,7 +460,7 @@ class TestFollowupSend(FollowupCommon):
         self.assertEqual(len(calls), 3)
         beta = wizard.reminder_ids.filtered(lambda r: r.partner_id == self.beta)
         beta_pages = pdf_pages(beta.attachment_id.raw)
-        self.assertEqual(len(beta_pages), 2)
+        self.assertGreater(len(beta_pages), 1)
         self.assertIn(self.beta.name, beta_pages[0])
         for reminder in wizard.reminder_ids - beta:
             [page] = pdf_pages(reminder.attachment_id.raw)
