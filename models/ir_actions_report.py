@@ -13,6 +13,8 @@ from odoo import models, tools
 from odoo.tools import pdf
 from odoo.tools.misc import file_path
 
+from ..report.followup_pdf import join_letters
+
 _logger = logging.getLogger(__name__)
 
 # the reports of a follow-up letter (report_name)
@@ -493,9 +495,15 @@ class IrActionsReport(models.Model):
         merged = pdf.merge_pdf(documents)
         if len(pdf.PdfFileReader(io.BytesIO(merged)).pages) == len(bodies):
             return merged
+        # letters over several pages: Odoo tells them apart by the outlines
+        joined = join_letters(
+            documents, [len(bodies[start : start + size]) for start in starts]
+        )
+        if joined:
+            return joined
         _logger.info(
-            "Payment follow-up: a letter holds on more than one page; its batch is "
-            "converted again in one process"
+            "Payment follow-up: the letters of a batch could not be told apart "
+            "in their PDFs; the batch is converted again in one process"
         )
         return super(IrActionsReport, this)._run_wkhtmltopdf(
             bodies, report_ref=report_ref, **options
