@@ -64,7 +64,8 @@ class AccountMove(models.Model):
     def _write_multi(self, vals_list):
         """A level, a reminder date or a due date written on invoices moves
         their customers' stored follow-up state."""
-        result = super()._write_multi(vals_list)
+        # the framework's low-level write returns nothing; passed on as is
+        result = super()._write_multi(vals_list)  # pylint: disable=assignment-from-none
         changed = set().union(*vals_list) if vals_list else set()
         if changed & {"followup_line_id", "followup_date", "invoice_date_due"}:
             self.env["followup.partner.state"]._mark_move_lines(move_ids=self.ids)

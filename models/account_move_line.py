@@ -47,7 +47,8 @@ class AccountMoveLine(models.Model):
         state = self.env["followup.partner.state"]
         if changed & FOLLOWUP_OWNER_FIELDS:
             state._mark_move_lines(self.ids)  # where the items were
-        result = super()._write_multi(vals_list)
+        # the framework's low-level write returns nothing; passed on as is
+        result = super()._write_multi(vals_list)  # pylint: disable=assignment-from-none
         if changed & FOLLOWUP_FIELDS:
             state._mark_move_lines(self.ids)
         return result

@@ -60,7 +60,7 @@ class FollowupPartnerState(models.Model):
     )
     next_date = fields.Date(string="Next Level Date", readonly=True)
     overdue_date = fields.Date(string="First Overdue Date", readonly=True)
-    action_date = fields.Date(string="Action Date", readonly=True)
+    action_date = fields.Date(readonly=True)
     amount_due = fields.Float(readonly=True, digits=(16, 6))
     open_count = fields.Integer(readonly=True)
     refresh_date = fields.Date(readonly=True)

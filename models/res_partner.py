@@ -245,7 +245,8 @@ class ResPartner(models.Model):
         state = self.env["followup.partner.state"]
         if moved:
             state._mark_partners(self.ids)
-        result = super()._write_multi(vals_list)
+        # the framework's low-level write returns nothing; passed on as is
+        result = super()._write_multi(vals_list)  # pylint: disable=assignment-from-none
         if moved:
             state._mark_partners(self.ids)
         return result
