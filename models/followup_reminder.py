@@ -440,21 +440,36 @@ class FollowupReminder(models.Model):
         )
 
     def _schedule_manual_actions(self):
-        """Activities of the levels that ask for a manual action."""
-        for reminder in self.filtered("followup_line_id.manual_action"):
+        """Activities of the levels that ask for a manual action: created in
+        one go for the batch, without an "assigned to you" e-mail per activity
+        (the responsible finds them in their activities, a batch of 100
+        litigation letters does not send them 100 e-mails)."""
+        todo = self.filtered("followup_line_id.manual_action")
+        if not todo:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for reminder in todo:
             level = reminder.followup_line_id
-            # the assignee's notification is queued, never sent while we work
-            activity = (
-                reminder.partner_id.sudo()
-                .with_context(mail_notify_force_send=False)
-                .activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=reminder.date,
-                    summary=level.name,
-                    note=level.manual_action_note or level.name,
-                    user_id=reminder._responsible_user().id,
-                )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": reminder.partner_id.id,
+                    "activity_type_id": activity_type.id,
+                    "date_deadline": reminder.date,
+                    "summary": level.name,
+                    "note": level.manual_action_note or level.name,
+                    "user_id": reminder._responsible_user().id,
+                }
             )
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+        for reminder, activity in zip(todo, activities, strict=True):
             reminder.sudo().manual_activity_id = activity
 
     def _close_manual_actions(self):
