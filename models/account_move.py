@@ -25,8 +25,15 @@ class AccountMove(models.Model):
         inverse="_inverse_followup_blocked",
         store=True,
         tracking=True,
-        help="In litigation: no reminder is sent for this invoice, which still counts "
-        "in the customer's amount due.",
+        help="No reminder is sent for this invoice (e.g. a dispute), which still "
+        "counts in the customer's amount due.",
+    )
+    followup_litigation = fields.Boolean(
+        string="Litigation",
+        compute="_compute_followup_litigation",
+        store=True,
+        help="The last level of the follow-up (« Contentieux ») was sent for this "
+        "invoice and it is not paid: until it is paid or its level is set back.",
     )
 
     followup_reminder_count = fields.Integer(
@@ -43,6 +50,25 @@ class AccountMove(models.Model):
         counts = {move.id: count for move, count in groups}
         for move in self:
             move.followup_reminder_count = counts.get(move.id, 0)
+
+    @api.depends(
+        "followup_line_id.delay",
+        "followup_line_id.policy_id.line_ids.delay",
+        "followup_line_id.policy_id.line_ids.active",
+        "payment_state",
+        "state",
+    )
+    def _compute_followup_litigation(self):
+        for move in self:
+            level = move.followup_line_id
+            move.followup_litigation = bool(
+                level
+                and move.state == "posted"
+                and move.payment_state in ("not_paid", "partial")
+                and not any(
+                    other.delay > level.delay for other in level.policy_id.line_ids
+                )
+            )
 
     @api.depends("line_ids.blocked", "line_ids.account_type")
     def _compute_followup_blocked(self):

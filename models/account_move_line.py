@@ -27,8 +27,8 @@ class AccountMoveLine(models.Model):
     blocked = fields.Boolean(
         string="No Follow-up",
         copy=False,
-        help="In litigation: this item is left out of payment follow-ups (it still "
-        "counts in the amount due).",
+        help="This item is left out of payment follow-ups (it still counts in the "
+        "amount due).",
     )
 
     # ------------------------------------------------------------------ events

@@ -413,6 +413,28 @@ class TestFollowupEngine(FollowupCommon):
         self.assertEqual(tracked.field_id.name, "followup_line_id")
         self.assertEqual(tracked.new_value_char, self.level_1.display_name)
 
+    def test_litigation_status_after_the_last_level(self):
+        invoice = self._create_invoice(amount=300, invoice_date="2025-11-01")
+        other = self._create_invoice(amount=50, invoice_date="2025-11-01")
+        Move = self.env["account.move"]
+        litigation = [("followup_litigation", "=", True)]
+        self._state(self.customer, "2026-01-10").followup_line_id = self.level_2
+        self.assertFalse(Move.search(litigation))
+        self._state(self.customer, "2026-01-20").followup_line_id = self.level_3
+        self.assertEqual(Move.search(litigation), invoice | other)
+        # paid: no longer in litigation; the other stays until set back
+        self._pay(invoice, 300.0, date="2026-02-01")
+        self.assertEqual(Move.search(litigation), other)
+        self._state(self.customer, "2026-02-10").followup_line_id = self.level_1
+        self.assertFalse(Move.search(litigation))
+        # a level added after the last one: the last level is no longer the end
+        other.followup_line_id = self.level_3
+        self.assertTrue(other.followup_litigation)
+        self.env["followup.line"].create(
+            {"policy_id": self.policy.id, "name": "Huissier", "delay": 90}
+        )
+        self.assertFalse(other.followup_litigation)
+
     # ------------------------------------------------------------------ searches
     def test_searches(self):
         due = self.env["res.partner"].create({"name": "Due customer"})
