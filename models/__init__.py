@@ -3,6 +3,7 @@ from . import followup_line
 from . import res_company
 from . import resource_calendar
 from . import resource_calendar_leaves
+from . import account_account
 from . import account_move_line
 from . import account_move
 from . import followup_engine
@@ -12,6 +13,7 @@ from . import followup_reminder_item
 from . import followup_batch
 from . import followup_batch_daily
 from . import res_partner
+from . import base_partner_merge_automatic_wizard
 from . import res_config_settings
 from . import mail_mail
 from . import ir_actions_report

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools.sql import column_exists, create_column
 
 
 class AccountMove(models.Model):
@@ -42,6 +43,28 @@ class AccountMove(models.Model):
         groups="account.group_account_invoice,account.group_account_readonly",
     )
 
+    def _auto_init(self):
+        """The litigation status of existing invoices in one query, instead of
+        computing it in Python for every journal entry at installation."""
+        if not column_exists(self.env.cr, "account_move", "followup_litigation"):
+            create_column(self.env.cr, "account_move", "followup_litigation", "bool")
+            if column_exists(self.env.cr, "account_move", "followup_line_id"):
+                self.env.cr.execute(
+                    """
+                    UPDATE account_move move SET followup_litigation = TRUE
+                      FROM followup_line level
+                     WHERE level.id = move.followup_line_id
+                       AND move.state = 'posted'
+                       AND move.payment_state IN ('not_paid', 'partial')
+                       AND NOT EXISTS (
+                           SELECT 1 FROM followup_line other
+                            WHERE other.policy_id = level.policy_id
+                              AND other.active AND other.delay > level.delay
+                       )
+                    """
+                )
+        return super()._auto_init()
+
     # ------------------------------------------------------------------ COMPUTE
     def _compute_followup_reminder_count(self):
         groups = self.env["followup.reminder.item"]._read_group(
@@ -66,7 +89,8 @@ class AccountMove(models.Model):
                 and move.state == "posted"
                 and move.payment_state in ("not_paid", "partial")
                 and not any(
-                    other.delay > level.delay for other in level.policy_id.line_ids
+                    other.active and other.delay > level.delay
+                    for other in level.policy_id.line_ids
                 )
             )
 

@@ -156,6 +156,18 @@ class FollowupBatch(models.AbstractModel):
         return result
 
     @api.model
+    def _item_new_level(self, item, chosen=None):
+        """The level an item moves to when its reminder is done: its next level
+        when it is due, or the level the user chose, which never moves an
+        invoice back below the level it reached (False: listed only)."""
+        if not item["is_due"]:
+            return False
+        if not chosen:
+            return item["next_line"]
+        reached = item["cur_delay"] if item["cur_delay"] is not None else -1
+        return chosen.id if chosen.delay > reached else False
+
+    @api.model
     def _reminder_vals(
         self, partner, entry, company, date, channel, sender, run_message=None
     ):
@@ -203,9 +215,7 @@ class FollowupBatch(models.AbstractModel):
                 Command.create(
                     {
                         **self._item_vals(item),
-                        "level_id": (chosen.id if chosen else item["next_line"])
-                        if item["is_due"]
-                        else False,
+                        "level_id": self._item_new_level(item, chosen),
                     }
                 )
                 for item in entry["items"]

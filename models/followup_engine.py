@@ -244,16 +244,19 @@ class FollowupEngine(models.AbstractModel):
             open_items=self._open_items_sql(company),
             date=date,
             partner_filter=partner_filter,
-            working_thresholds=self._working_thresholds_sql(company, policies),
+            working_thresholds=self._working_thresholds_sql(
+                company, policies, partner_filter
+            ),
         )
 
     @api.model
-    def _working_thresholds_sql(self, company, policies):
+    def _working_thresholds_sql(self, company, policies, partner_filter=None):
         """A (line_id, due_date, threshold) relation for working-day levels.
 
         Thresholds in working days need the company's calendar (public holidays
         included), which SQL does not know: they are computed in Python once per
-        distinct due date, then joined.
+        distinct due date, then joined (of the customers of ``partner_filter``
+        only, when given: the SQL condition of :meth:`_items_query`).
         """
         levels = policies.line_ids.filtered(
             lambda line: line._is_counted_in_working_days()
@@ -272,9 +275,11 @@ class FollowupEngine(models.AbstractModel):
                   FROM account_move_line aml
                   JOIN account_account account ON account.id = aml.account_id
                   JOIN account_move move ON move.id = aml.move_id
-                 WHERE %s AND aml.amount_residual > 0
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                 WHERE %s AND aml.amount_residual > 0 %s
                 """,
                 self._open_items_sql(company),
+                partner_filter or SQL(),
             )
         )
         due_dates = [row[0] for row in self.env.cr.fetchall()]

@@ -107,7 +107,11 @@ class FollowupPartnerState(models.Model):
 
             @precommit.add
             def refresh_before_commit():
-                self.env["followup.partner.state"].sudo()._refresh_pending()
+                # marks made after this point (other pre-commit hooks) register
+                # this callback again
+                state = self.env["followup.partner.state"].sudo()
+                state._refresh_pending()
+                precommit.data.pop(PENDING_KEY, None)
 
         pending.update(pairs)
 
@@ -203,8 +207,12 @@ class FollowupPartnerState(models.Model):
     def _refresh(self, company, partner_ids=None):
         """Compute the rows of ``company`` (all customers, or ``partner_ids``)
         with the engine's item query, and write the ones that changed."""
-        engine = self.env["followup.engine"].sudo()
-        today = fields.Date.context_today(self)
+        # the same rows whoever marks them: no user context (archived records
+        # stay out), and the server's day as the reference (rows answer from it
+        # on; refresh_date covers the items dated later)
+        self = self.sudo().with_context({})  # noqa: PLW0642
+        engine = self.env["followup.engine"]
+        today = fields.Date.today()
         scope = SQL()
         if partner_ids is not None:
             scope = SQL("AND stored.partner_id = ANY(%s)", list(partner_ids) or [0])
@@ -345,14 +353,14 @@ class FollowupPartnerState(models.Model):
     def _is_stored_date(self, date):
         """The stored rows answer for today and later (``refresh_date`` makes
         them exact until the next future-dated item enters)."""
-        return date >= fields.Date.context_today(self)
+        return date >= fields.Date.today()
 
     @api.model
     def _prepare_read(self, company, date):
         """Before reading the rows of ``company``: this transaction's marks,
         then the rows whose future-dated items entered today."""
         self.sudo()._refresh_pending()
-        self.sudo()._refresh_due(company, fields.Date.context_today(self))
+        self.sudo()._refresh_due(company, fields.Date.today())
 
     @api.model
     def _status_sql(self, company, date, statuses):
@@ -434,7 +442,7 @@ class FollowupPartnerState(models.Model):
         :return: list of human-readable differences (empty: exact)
         """
         self.sudo()._refresh_pending()
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()
         dates = dates or [today + timedelta(days=days) for days in (0, 1, 7, 30, 90)]
         columns = (
             "level_id",

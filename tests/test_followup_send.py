@@ -585,10 +585,14 @@ class TestFollowupSend(FollowupCommon):
         line = self._line(wizard, self.beta)
         self.assertEqual(line.level_id, level_1)
         line.level_id = self.level_0
+        # a lower level never moves an invoice back below the level it reached
+        self._line(wizard, self.alpha).level_id = level_1
         wizard.action_send_email()
         beta = self._reminders(self.beta)[-1]
         self.assertEqual(beta.followup_line_id, self.level_0)
         self.assertIn("Unless we are mistaken", beta.message)
+        self.assertEqual(self._reminders(self.alpha)[-1].followup_line_id, level_1)
+        self.assertEqual((self.alpha_1 | self.alpha_2).followup_line_id, level_2)
 
     def test_print_the_letters_of_those_not_emailed(self):
         wizard = self._wizard()

@@ -142,6 +142,56 @@ class TestFollowupStoredState(FollowupCommon):
         self.assertEqual(self._status("action"), self.other)
         self._assert_exact()
 
+    def test_partners_merged(self):
+        duplicate = self.env["res.partner"].create({"name": "Professionnel Fr."})
+        self._invoice(amount=100.0)
+        self._invoice(partner=duplicate, amount=40.0)
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (self.customer | duplicate).ids, dst_partner=self.customer
+        )
+        row = self.State.search([("partner_id", "=", self.customer.id)])
+        self.assertRecordValues(row, [{"amount_due": 140.0, "open_count": 2}])
+        self._assert_exact()
+
+    def test_account_becomes_receivable(self):
+        account = self.env["account.account"].create(
+            {
+                "name": "Créances diverses",
+                "code": "467100",
+                "account_type": "asset_current",
+                "reconcile": True,
+            }
+        )
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": self._days(-60),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": account.id,
+                            "partner_id": self.other.id,
+                            "debit": 75.0,
+                            "date_maturity": self._days(-60),
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "account_id": self.company_data[
+                                "default_account_revenue"
+                            ].id,
+                            "credit": 75.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        entry.action_post()
+        self.assertFalse(self._status("action"))
+        account.account_type = "asset_receivable"
+        self.assertEqual(self._status("action"), self.other)
+        self._assert_exact()
+
     def test_working_days_and_public_holidays(self):
         level = self.levels[0]
         level.write({"delay": 3, "term_type": "working_days"})
