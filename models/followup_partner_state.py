@@ -208,8 +208,8 @@ class FollowupPartnerState(models.Model):
         """Compute the rows of ``company`` (all customers, or ``partner_ids``)
         with the engine's item query, and write the ones that changed."""
         # the same rows whoever marks them: archived records stay out whatever
-        # the caller's context, and the server's day as the reference (rows answer from it
-        # on; refresh_date covers the items dated later)
+        # the caller's context; the server's day is the reference (rows answer
+        # from it on, refresh_date covers the items dated later)
         self = self.sudo().with_context(active_test=True)  # noqa: PLW0642
         engine = self.env["followup.engine"]
         today = fields.Date.today()
