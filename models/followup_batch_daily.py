@@ -158,6 +158,7 @@ class FollowupBatch(models.AbstractModel):
         have no usable e-mail address get an activity for a person instead.
         """
         self = self.sudo()  # noqa: PLW0642 - the daily run covers every company
+        self._close_paid_manual_actions()
         date = self.env["followup.engine"]._get_date()  # today, or the context's
         policies = self.env["followup.policy"].search([])
         state = self.env["followup.partner.state"]
@@ -202,6 +203,27 @@ class FollowupBatch(models.AbstractModel):
                 # a batch done stays done if the run is interrupted later
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         _logger.info("Payment follow-up: %s customers processed", done)
+
+    @api.model
+    def _close_paid_manual_actions(self):
+        """The manual actions (e.g. the litigation task) of reminders whose
+        invoices are all paid no longer apply: closed, in every company."""
+        reminders = (
+            self.env["followup.reminder"]
+            .sudo()
+            .search([("state", "=", "done"), ("manual_activity_id", "!=", False)])
+        )
+        paid = reminders.filtered(
+            lambda rem: rem.item_ids.move_id
+            and all(
+                move.payment_state in ("paid", "in_payment", "reversed")
+                or move.state == "cancel"
+                for move in rem.item_ids.move_id.filtered(
+                    lambda move: move.move_type in ("out_invoice", "out_receipt")
+                )
+            )
+        )
+        paid._close_manual_actions()
 
     @api.model
     def _run_daily_batch(self, partners, company, date):

@@ -120,7 +120,8 @@ class FollowupReminder(models.Model):
         readonly=True,
         ondelete="set null",
         help="The activity this reminder's level asked for; closed when the "
-        "reminder is undone or the level set back.",
+        "reminder is undone or the level set back, and by the daily run once "
+        "its invoices are paid.",
     )
 
     _sql_constraints = [

@@ -190,6 +190,20 @@ class TestFollowupCron(FollowupCommon):
         self.assertEqual(activities.user_id, self.user_invoice)
         self.assertIn("Phone the customer", activities[0].note)
 
+    def test_manual_action_closed_once_the_invoices_are_paid(self):
+        self.level_0.write({"manual_action": True, "manual_action_note": "Call"})
+        self._run_cron()
+        activities = self.customers.activity_ids.filtered(
+            lambda act: act.summary == self.level_0.name
+        )
+        self.assertEqual(len(activities), 3)
+        # the first customer pays: its task goes at the next daily run
+        self._pay(self.invoices[0], 100.0, date=TODAY)
+        self._run_cron()
+        left = activities.exists()
+        self.assertEqual(len(left), 2)
+        self.assertEqual(set(left.mapped("res_id")), set(self.customers[1:].ids))
+
     def test_two_cursors_never_lock_the_same_customer(self):
         # rows committed at install are visible to a second, real connection
         partner_a = self.env.ref("base.main_partner")
