@@ -191,6 +191,14 @@ class FollowupPartnerState(models.Model):
     @api.model
     def _refresh_due(self, company, date):
         """Rows whose future-dated items are now visible: computed again."""
+        partner_ids = self._stale_partner_ids(company, date)
+        if partner_ids:
+            self._refresh(company, partner_ids)
+
+    @api.model
+    def _stale_partner_ids(self, company, date):
+        """Customers of ``company`` with items dated between the day their row
+        was computed and ``date``: their row does not answer for ``date``."""
         self.env.cr.execute(
             SQL(
                 "SELECT partner_id FROM followup_partner_state"
@@ -199,9 +207,7 @@ class FollowupPartnerState(models.Model):
                 date,
             )
         )
-        partner_ids = [row[0] for row in self.env.cr.fetchall()]
-        if partner_ids:
-            self._refresh(company, partner_ids)
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _refresh(self, company, partner_ids=None):
@@ -382,15 +388,7 @@ class FollowupPartnerState(models.Model):
             )
         if not conditions:
             return SQL("(SELECT NULL::int WHERE FALSE)")
-        self.env.cr.execute(
-            SQL(
-                "SELECT partner_id FROM followup_partner_state"
-                " WHERE company_id = %s AND refresh_date <= %s",
-                company.id,
-                date,
-            )
-        )
-        stale = [row[0] for row in self.env.cr.fetchall()]
+        stale = self._stale_partner_ids(company, date)
         found = []
         if stale:
             states = self.env["followup.engine"]._get_partner_states(

@@ -21,6 +21,19 @@ class TestFollowupEngine(FollowupCommon):
         partner.invalidate_recordset()
         return partner
 
+    def _may_day_holiday(self):
+        """Friday 1 May 2026 is a public holiday of the company's schedule."""
+        calendar = self.company.resource_calendar_id
+        calendar.tz = "Europe/Paris"
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Fête du Travail",
+                "calendar_id": calendar.id,
+                "date_from": "2026-04-30 22:00:00",
+                "date_to": "2026-05-01 21:59:59",
+            }
+        )
+
     def _mark(self, invoices, level, on):
         invoices.write({"followup_line_id": level.id, "followup_date": on})
 
@@ -262,16 +275,7 @@ class TestFollowupEngine(FollowupCommon):
 
     # ------------------------------------------------------------------ term types
     def test_working_days_and_end_of_month_levels(self):
-        calendar = self.company.resource_calendar_id
-        calendar.tz = "Europe/Paris"
-        self.env["resource.calendar.leaves"].create(
-            {
-                "name": "Fête du Travail",
-                "calendar_id": calendar.id,
-                "date_from": "2026-04-30 22:00:00",
-                "date_to": "2026-05-01 21:59:59",
-            }
-        )
+        self._may_day_holiday()
         self.level_0.write({"delay": 1, "term_type": "working_days"})
         self.level_1.write({"delay": 20, "term_type": "end_of_month"})
         invoice = self._create_invoice(
@@ -302,16 +306,7 @@ class TestFollowupEngine(FollowupCommon):
     def test_jours_ouvres_and_jours_ouvrables(self):
         """Working days count Monday-Friday of the schedule, business days
         Monday-Saturday; both skip the public holiday, across a month end."""
-        calendar = self.company.resource_calendar_id
-        calendar.tz = "Europe/Paris"
-        self.env["resource.calendar.leaves"].create(
-            {
-                "name": "Fête du Travail",
-                "calendar_id": calendar.id,
-                "date_from": "2026-04-30 22:00:00",
-                "date_to": "2026-05-01 21:59:59",
-            }
-        )
+        self._may_day_holiday()
         # due Thursday 30 April; Friday 1 May is a public holiday
         self._create_invoice(
             amount=10, invoice_date="2026-04-01", due_date="2026-04-30"
