@@ -8,7 +8,7 @@ ODOO := $(ROOT)/.venv/bin/odoo -c $(ROOT)/.odoo/odoo.conf
 DEMO_DB ?= followup_demo
 HTTP_PORT ?= 8069
 
-.PHONY: help bootstrap demo demo-reset test test-wheel lint dist bench bench-peers pot clean
+.PHONY: help bootstrap demo demo-reset test test-wheel test-upgrade lint dist bench bench-peers pot clean
 
 help:
 	@echo "make demo        create (once) and serve the demo database $(DEMO_DB) on http://localhost:$(HTTP_PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint        pre-commit: ruff, pylint-odoo, OCA checks, prettier"
 	@echo "make dist        build the module's wheel (whool) into dist/"
 	@echo "make test-wheel  install the wheel in a fresh virtualenv, then the module in a fresh database from it"
+	@echo "make test-upgrade install the previous release, make a book, update to this code, check nothing was lost"
 	@echo "make bench       follow-up engine benchmark (N customers x M invoices)"
 	@echo "make bench-peers the same book side by side with OCA account_credit_control (from PyPI)"
 	@echo "make pot         regenerate i18n/account_payment_followup.pot from a test database"
@@ -37,6 +38,9 @@ test: bootstrap
 
 test-wheel: bootstrap
 	@scripts/test_wheel.sh
+
+test-upgrade: bootstrap
+	@scripts/test_upgrade.sh
 
 lint: bootstrap
 	@scripts/lint.sh

@@ -11,24 +11,14 @@
 # file (the folder that holds the odoo package, then .venv's site-packages), and
 # the wheel with --no-deps --no-index: nothing is fetched from PyPI, and pip never
 # touches .venv. Its one requirement, odoo==18.0.*, is the Odoo of .venv.
+# FOLLOWUP_TEST_DB names the database; KEEP_DB=1 keeps it and the virtualenv.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/.venv/bin:$PATH"  # wkhtmltopdf, checklog-odoo
-DB="${FOLLOWUP_TEST_DB:-followup_wheel_$$}"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/followup-wheel.XXXXXX")"
-KEEP="${KEEP_DB:-0}"
-say() { printf '\033[1m[test-wheel]\033[0m %s\n' "$*"; }
-fail() { printf '\033[1;31m[test-wheel] FAILED:\033[0m %s\n' "$*" >&2; exit 1; }
-cleanup() {
-    if [ "$KEEP" != 1 ]; then
-        dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-        rm -rf "$WORK"
-    else
-        say "kept database $DB and $WORK"
-    fi
-}
-trap cleanup EXIT
+# shellcheck source=scripts/test_lib.sh
+. "$ROOT/scripts/test_lib.sh"
+test_begin test-wheel followup_wheel
 start=$SECONDS
 
 wheel="$(scripts/dist.sh)" || fail "make dist"
@@ -55,30 +45,17 @@ for folder in site.getsitepackages():
     print(f"import site; site.addsitedir({folder!r})")
 PYEOF
 
-# Odoo's own addons paths from .odoo/odoo.conf, less the one holding this module
-addons_path="$(sed -n 's/^addons_path *= *//p' "$ROOT/.odoo/odoo.conf" | tr ',' '\n' \
-    | while read -r dir; do [ -e "$dir/account_payment_followup" ] || echo "$dir"; done \
-    | paste -sd, -)"
-[ -n "$addons_path" ] || fail "no Odoo addons path in .odoo/odoo.conf"
-grep -E '^db_(host|port|user|password) *=' "$ROOT/.odoo/odoo.conf" >"$WORK/db.conf"
-cat >"$WORK/odoo.conf" <<CONF
-[options]
-addons_path = $addons_path
-data_dir = $WORK/data
-$(cat "$WORK/db.conf")
-CONF
+odoo_conf "$WORK/odoo.conf" "$WORK/data"  # Odoo's own addons only
 
 LOG="$WORK/install.log"
 say "installing account_payment_followup from the wheel in fresh database $DB" \
-    "(addons path: $addons_path)"
+    "($(grep addons_path "$WORK/odoo.conf"))"
 dropdb --if-exists "$DB" >/dev/null 2>&1 || true
 # from $WORK: Python puts the current folder on sys.path
 (cd "$WORK" && "$WPY" -m odoo -c "$WORK/odoo.conf" -d "$DB" -i account_payment_followup \
     --without-demo=all --stop-after-init --log-level=info --logfile="$LOG") \
     || { tail -50 "$LOG"; fail "installation from the wheel"; }
-if grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$LOG"; then
-    fail "the installation logged ERROR/CRITICAL lines (above)"
-fi
+odoo_log_clean "$LOG" || fail "installation from the wheel"
 checklog-odoo "$LOG" >/dev/null || { checklog-odoo "$LOG" || true; fail "the installation log has warnings"; }
 (cd "$WORK" && "$WPY" "$ROOT/scripts/wheel_check.py" installed "$WORK/odoo.conf" "$DB" "$SITE") \
     || fail "scripts/wheel_check.py installed"

@@ -122,6 +122,30 @@ def check_contents(wheel):
     return problems
 
 
+def _check_requirements(site_packages):
+    """The wheel's distribution is the one in ``site_packages``, and what it
+    requires (Odoo) is installed: nothing had to be fetched."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    problems = []
+    distribution = metadata.distribution(DIST)
+    location = Path(distribution.locate_file("")).resolve()
+    if location != Path(site_packages).resolve():
+        problems.append(f"{DIST} is installed in {location}")
+    for requirement in map(Requirement, distribution.requires or []):
+        try:
+            version = metadata.version(requirement.name)
+        except metadata.PackageNotFoundError:
+            problems.append(f"{DIST} requires {requirement}: not installed")
+            continue
+        if not requirement.specifier.contains(version, prereleases=True):
+            problems.append(f"{DIST} requires {requirement}: {version} installed")
+        print(f"[wheel] requirement {requirement}: {requirement.name} {version}")
+    return problems
+
+
 def check_installed(config, database, site_packages):
     """The module installed in ``database`` and loaded from the wheel: the
     list of problems."""
@@ -171,6 +195,7 @@ def check_installed(config, database, site_packages):
     for path in ("migrations/18.0.1.2.0/post-migrate.py", "i18n/fr.po"):
         if not (expected / path).is_file():
             problems.append(f"{path} not installed")
+    problems += _check_requirements(site_packages)
     print(
         f"[wheel] {ADDON} {version} installed in {database}, loaded from "
         f"{expected} ({policies} policy, data records {', '.join(XMLIDS)})"
