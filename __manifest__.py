@@ -26,6 +26,9 @@
         "views/account_payment_followup_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "account_payment_followup/static/src/**/*",
+        ],
         "web.assets_tests": [
             "account_payment_followup/static/tests/tours/*.js",
         ],

@@ -14,6 +14,7 @@ class AccountMove(models.Model):
         tracking=True,
         help="Last follow-up level sent for this invoice.",
     )
+    followup_line_color = fields.Integer(related="followup_line_id.color")
     followup_date = fields.Date(
         string="Latest Follow-up",
         copy=False,

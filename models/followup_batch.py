@@ -401,6 +401,29 @@ class FollowupBatch(models.AbstractModel):
         return documents, {}
 
     @api.model
+    def _mail_template(self, level):
+        """The e-mail template of a level: its own, else the module's."""
+        return level.mail_template_id or self.env.ref(
+            "account_payment_followup.followup_mail_template", raise_if_not_found=False
+        )
+
+    @api.model
+    def _render_emails(self, template, reminders):
+        """{reminder id: {"subject", "body_html"}} in each customer's language,
+        from a ``mail.template`` or from a composer (the wizard's e-mail
+        settings, rendered with the rights its fields allow)."""
+        if template._name == "mail.template":
+            return template.sudo()._generate_template(
+                reminders.ids, ["subject", "body_html"]
+            )
+        subjects = template._render_field("subject", reminders.ids, compute_lang=True)
+        bodies = template._render_field("body", reminders.ids, compute_lang=True)
+        return {
+            rid: {"subject": subjects[rid], "body_html": bodies[rid]}
+            for rid in reminders.ids
+        }
+
+    @api.model
     def _pdf_workers(self):
         """How many wkhtmltopdf processes render a batch's letters at once: the
         system parameter ``account_payment_followup.pdf_workers``, else one per
@@ -417,27 +440,25 @@ class FollowupBatch(models.AbstractModel):
 
     # ------------------------------------------------------------------ E-MAIL
     @api.model
-    def _send_emails(self, reminders):
+    def _send_emails(self, reminders, composer=None):
         """Post each reminder's e-mail (its level's template, in the customer's
         language, letter attached) on the reminder; queue it, never wait for the
         mail server. One failing customer never stops the others.
 
+        :param composer: a ``mail.composer.mixin`` record whose subject and body
+            replace the levels' templates for every reminder (the user changed
+            them for this run)
         :return: (reminders e-mailed, {reminder: reason} for the failed ones)
         """
-        default = self.env.ref(
-            "account_payment_followup.followup_mail_template", raise_if_not_found=False
-        )
         by_template = {}
         for reminder in reminders:
-            template = reminder.followup_line_id.mail_template_id or default
+            template = composer or self._mail_template(reminder.followup_line_id)
             by_template.setdefault(template, reminders.browse())
             by_template[template] |= reminder
         sent, failed = reminders.browse(), {}
         for template, group in by_template.items():
             try:
-                rendered = template.sudo()._generate_template(
-                    group.ids, ["subject", "body_html"]
-                )
+                rendered = self._render_emails(template, group)
             except Exception as error:  # noqa: BLE001 - reported on each reminder
                 _logger.warning("Follow-up e-mail template failed: %s", error)
                 failed.update(dict.fromkeys(group, str(error)))

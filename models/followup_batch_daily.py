@@ -47,13 +47,28 @@ class FollowupBatch(models.AbstractModel):
             run_message=run_message,
             chosen_levels=chosen_levels,
         )
+        reminders, done, failed = self._deliver(reminders, channel)
+        skipped.update(failed)
+        return reminders, done, skipped
+
+    @api.model
+    def _deliver(self, reminders, channel, composer=None):
+        """Render the letters of prepared reminders once and, for e-mails, post
+        them and mark them done (manual reminders are done at once).
+
+        :param composer: the Send Reminders wizard when the user changed the
+            e-mail's subject or body for this run (``mail.composer.mixin``)
+        :return: (reminders whose letter was rendered, reminders done,
+            {customer: reason} for the customers not reminded)
+        """
+        skipped = {}
         if channel in ("letter", "email"):
             failures = self._render_letters(reminders)
             skipped.update({rem.partner_id: reason for rem, reason in failures.items()})
             reminders -= reminders.browse([rem.id for rem in failures])
         done = reminders.browse()
         if channel == "email":
-            sent, failed = self._send_emails(reminders)
+            sent, failed = self._send_emails(reminders, composer=composer)
             skipped.update({rem.partner_id: reason for rem, reason in failed.items()})
             done = sent._action_done()
         elif channel == "manual":
@@ -319,11 +334,6 @@ class FollowupBatch(models.AbstractModel):
         Reminder = self.env["followup.reminder"]
         for partner in partners:
             level = levels[partner.id]
-            summary = self.env._(
-                "Payment reminder to print: %(level)s", level=level.name
-            )
-            if (partner.id, summary) in planned:
-                continue
             # the same rule as every follow-up activity: never OdooBot
             user = Reminder.new(
                 {
@@ -332,11 +342,19 @@ class FollowupBatch(models.AbstractModel):
                     "followup_line_id": level.id,
                 }
             )._responsible_user()
+            # in the language of the person who prints it
+            env = Reminder._person_env(user, company)
+            summary = env._(
+                "Payment reminder to print: %(level)s",
+                level=level.with_env(env).name,
+            )
+            if (partner.id, summary) in planned:
+                continue
             partner.with_context(mail_notify_force_send=False).activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=date,
                 summary=summary,
-                note=self.env._(
+                note=env._(
                     "Not e-mailed by the daily follow-up (%(reason)s): print the "
                     "letter from Send Reminders.",
                     reason=reasons[partner],

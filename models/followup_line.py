@@ -39,6 +39,11 @@ _BAD_DIRECTIVE_RE = re.compile(
 )
 
 
+# Odoo's colour indexes, from a gentle reminder to collection: green, yellow,
+# orange, red, raspberry
+ESCALATION_COLORS = (10, 3, 2, 1, 9)
+
+
 class FollowupLine(models.Model):
     """A follow-up level: when it becomes due and what the customer receives."""
 
@@ -128,7 +133,15 @@ class FollowupLine(models.Model):
         help="Responsible of the activity; by default the customer's follow-up "
         "responsible.",
     )
-    color = fields.Integer(compute="_compute_level_number")
+    color = fields.Integer(
+        string="Colour",
+        compute="_compute_color",
+        store=True,
+        readonly=False,
+        help="Colour of the level's badge in Send Reminders and in the customer "
+        "and invoice lists. By default it escalates from green to red with the "
+        "level's rank.",
+    )
     level_number = fields.Integer(
         string="Reminder No.",
         compute="_compute_level_number",
@@ -151,7 +164,15 @@ class FollowupLine(models.Model):
             ids = siblings.ids
             number = ids.index(line.id) + 1 if line.id in ids else len(ids) + 1
             line.level_number = number
-            line.color = number % 11 or 1
+
+    @api.depends("policy_id")
+    def _compute_color(self):
+        """A new level takes the colour of its rank (green, yellow, orange,
+        red…); a colour chosen on the level form is kept."""
+        for line in self:
+            if not line.color:
+                rank = max(line.level_number, 1)
+                line.color = ESCALATION_COLORS[min(rank, len(ESCALATION_COLORS)) - 1]
 
     # ------------------------------------------------------------------ CONSTRAINS
     @api.constrains("description")

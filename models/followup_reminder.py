@@ -293,16 +293,7 @@ class FollowupReminder(models.Model):
 
         :return: the reminders marked done
         """
-        items = self.item_ids.filtered("level_id")
-        items.move_id.fetch(["followup_line_id", "followup_date"])
-        stale = self.browse(
-            {
-                item.reminder_id.id
-                for item in items
-                if (item.move_id.followup_line_id, item.move_id.followup_date)
-                != (item.previous_line_id, item.previous_date)
-            }
-        )
+        stale = self._stale()
         done = self - stale
         by_target = defaultdict(set)
         for item in done.item_ids.filtered("level_id"):
@@ -319,16 +310,35 @@ class FollowupReminder(models.Model):
         done.sudo().state = "done"
         done._followup_set_latest_date()
         done._schedule_manual_actions()
-        if stale:
-            stale.sudo().state = "cancel"
-            for reminder in stale:
-                reminder._post_note(
-                    self.env._(
-                        "Not applied: its invoices were reminded by someone else "
-                        "in the meantime."
-                    )
-                )
+        stale._cancel_stale()
         return done
+
+    def _stale(self):
+        """The reminders whose invoices moved since they were prepared: another
+        user or run reminded them in the meantime."""
+        items = self.item_ids.filtered("level_id")
+        items.move_id.fetch(["followup_line_id", "followup_date"])
+        return self.browse(
+            {
+                item.reminder_id.id
+                for item in items
+                if (item.move_id.followup_line_id, item.move_id.followup_date)
+                != (item.previous_line_id, item.previous_date)
+            }
+        )
+
+    def _cancel_stale(self):
+        """Stale reminders are not applied twice: cancelled, with a note."""
+        if not self:
+            return
+        self.sudo().state = "cancel"
+        for reminder in self:
+            reminder._post_note(
+                self.env._(
+                    "Not applied: its invoices were reminded by someone else in "
+                    "the meantime."
+                )
+            )
 
     def _action_fail(self, reason):
         """The e-mail could not be delivered: levels back, reminder failed."""
@@ -423,7 +433,7 @@ class FollowupReminder(models.Model):
         """A person is told: the reminder did not reach the customer."""
         self.ensure_one()
         user = self._responsible_user()
-        env = self.with_context(lang=user.lang).env  # in the person's language
+        env = self._person_env(user, self.company_id)
         self.sudo().with_context(mail_notify_force_send=False).activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=fields.Date.context_today(self),
@@ -452,7 +462,11 @@ class FollowupReminder(models.Model):
         model_id = self.env["ir.model"]._get_id("res.partner")
         vals_list = []
         for reminder in todo:
-            level = reminder.followup_line_id
+            user = reminder._responsible_user()
+            # the task reads in the language of the person who does it
+            level = reminder.followup_line_id.with_env(
+                self._person_env(user, reminder.company_id)
+            )
             vals_list.append(
                 {
                     "res_model_id": model_id,
@@ -461,7 +475,7 @@ class FollowupReminder(models.Model):
                     "date_deadline": reminder.date,
                     "summary": level.name,
                     "note": level.manual_action_note or level.name,
-                    "user_id": reminder._responsible_user().id,
+                    "user_id": user.id,
                 }
             )
         activities = (
@@ -496,6 +510,13 @@ class FollowupReminder(models.Model):
             if user and not user._is_superuser():
                 return user
         return self.env.user
+
+    @api.model
+    def _person_env(self, user, company):
+        """The environment to write for ``user``: in their language, else the
+        company's (activities, notes)."""
+        lang = user.lang or company.partner_id.lang or "en_US"
+        return self.with_context(lang=lang).env
 
     def _post_note(self, body, kept=None):
         """A note on the reminder's chatter (and why some invoices stayed)."""

@@ -38,6 +38,7 @@ class ResPartner(models.Model):
         help="Highest level already sent among the customer's open invoices. Change "
         "it to set the level of all of them back (or forward).",
     )
+    followup_line_color = fields.Integer(related="followup_line_id.color")
     followup_date = fields.Date(
         string="Latest Follow-up",
         company_dependent=True,

@@ -9,5 +9,6 @@ from . import test_followup_policy
 from . import test_followup_reminder
 from . import test_followup_security
 from . import test_followup_send
+from . import test_followup_send_email
 from . import test_followup_state
 from . import test_followup_tour

@@ -115,6 +115,15 @@ class FollowupCommon(AccountTestInvoicingCommon):
         domain = [("partner_id", "in", partners.ids)] if partners else []
         return self.env["followup.reminder"].search(domain, order="id")
 
+    @staticmethod
+    def _send_by_email(wizard):
+        """Send Reminders' e-mail path as a user follows it: "Send by E-mail"
+        shows the e-mail settings, "Confirm and Send" sends."""
+        wizard.action_send_email()
+        if wizard.state == "email":
+            wizard.action_confirm()
+        return wizard
+
     @classmethod
     def _pay(cls, invoice, amount, date="2026-01-15"):
         """Register a payment of ``amount`` (invoice's currency) on ``invoice``."""

@@ -275,7 +275,45 @@ class TestFollowupCron(FollowupCommon):
             .with_user(self.user_invoice)
             .create({"date": TODAY, "due_limit": TODAY})
         )
-        wizard.action_send_email()
+        self._send_by_email(wizard)
         self.assertEqual(self.invoices.followup_line_id, self.level_0)
         with self.assertRaises(AccessError):
             self.level_0.with_user(self.user_invoice).write({"delay": 3})
+
+    def test_activities_in_the_language_of_their_reader(self):
+        """The work planned for a person reads in their language: a French
+        credit controller gets French tasks, an English one English tasks."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_payment_followup"], ["fr_FR"]
+        )
+        self.user_manager.lang = "fr_FR"
+        self.company.followup_responsible_id = self.user_manager
+        english = self.customers[2]
+        english.with_company(self.company).followup_responsible_id = self.user_invoice
+        self.level_0.with_context(lang="fr_FR").write(
+            {"name": "Niveau 1 : 15 jours net", "manual_action_note": "Appeler"}
+        )
+        self.level_0.write({"send_email": False, "manual_action_note": "Call"})
+        # a letter-only level: "print the letter"
+        self._run_cron()
+        french = self.customers[:2].activity_ids
+        self.assertEqual(french.user_id, self.user_manager)
+        self.assertEqual(
+            set(french.mapped("summary")),
+            {"Lettre de relance à imprimer : Niveau 1 : 15 jours net"},
+        )
+        self.assertIn("imprimez la lettre", french[0].note)
+        self.assertEqual(
+            english.activity_ids.summary,
+            "Payment reminder to print: Level 1: 15 days net",
+        )
+        self.customers.activity_ids.unlink()
+        # a level that asks for a manual action: the task itself
+        self.level_0.write({"send_letter": False, "manual_action": True})
+        self._run_cron()
+        french = self.customers[:2].activity_ids
+        self.assertEqual(set(french.mapped("summary")), {"Niveau 1 : 15 jours net"})
+        self.assertIn("Appeler", french[0].note)
+        self.assertEqual(english.activity_ids.summary, "Level 1: 15 days net")
+        self.assertIn("Call", english.activity_ids.note)

@@ -33,7 +33,7 @@ class TestFollowupInput(FollowupCommon):
             with self.subTest(email=email):
                 self.customer.email = email
                 wizard = self._wizard()
-                wizard.action_send_email()
+                self._send_by_email(wizard)
                 self.assertIn("no valid e-mail address", wizard.result)
                 self.assertFalse(self.invoice.followup_line_id)
                 self.assertFalse(self._reminders(self.customer))

@@ -336,3 +336,34 @@ class TestFollowupPolicy(FollowupCommon):
         self._create_invoice(self.customer, 50.0, "2026-01-01", "2026-01-10")
         customer = self.customer.with_context(followup_date="2026-03-01")
         self.assertEqual(customer.followup_status, "action")
+
+    # ------------------------------------------------------------------ colour
+    def test_level_colour_set_on_the_level_form_and_shown(self):
+        """ISAGRI: « le niveau de relance sera indiqué avec une couleur
+        distinctive »: green to red by default, chosen on the level form, and
+        carried wherever the level is shown (Send Reminders, customer,
+        invoice)."""
+        self.assertEqual(self.levels.mapped("color"), [10, 3, 2, 1])
+        with Form(self.levels[0]) as form:
+            form.color = 5
+        self.assertEqual(self.levels[0].color, 5)
+        # a new level takes the colour of its rank; a colour given is kept
+        fifth = self.env["followup.line"].create(
+            {"policy_id": self.policy.id, "name": "Level 5", "delay": 90}
+        )
+        chosen = self.env["followup.line"].create(
+            {"policy_id": self.policy.id, "name": "Level 6", "delay": 120, "color": 7}
+        )
+        self.assertEqual((fifth.color, chosen.color), (9, 7))
+        invoice = self._create_invoice(self.customer, 100.0, "2026-01-01", "2026-01-01")
+        wizard = self.env["followup.send"].create(
+            {"date": date(2026, 3, 1), "due_limit": date(2026, 3, 1)}
+        )
+        line = wizard.line_ids.filtered(lambda ln: ln.partner_id == self.customer)
+        self.assertEqual(line.level_id, self.levels[0])
+        self.assertEqual(line.level_color, 5)
+        wizard.action_print()
+        wizard.action_confirm()
+        self.assertEqual(invoice.followup_line_color, 5)
+        customer = self.customer.with_context(followup_date=date(2026, 3, 1))
+        self.assertEqual(customer.followup_line_color, 5)

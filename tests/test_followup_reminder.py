@@ -53,7 +53,7 @@ class TestFollowupReminder(FollowupCommon):
         wizard = self._wizard(printed)
         wizard.action_print()
         wizard.action_confirm()
-        self._wizard(emailed).action_send_email()
+        self._send_by_email(self._wizard(emailed))
         self.env["followup.batch"]._run_daily_batch(daily, self.company, TODAY)
         manual.with_context(followup_date="2026-03-01").followup_line_id = self.level_1
         reminders = self._reminders()
@@ -105,7 +105,7 @@ class TestFollowupReminder(FollowupCommon):
         invoice.write(
             {"followup_line_id": self.level_0.id, "followup_date": date(2026, 2, 3)}
         )
-        self._wizard(customer).action_send_email()
+        self._send_by_email(self._wizard(customer))
         reminder = self._reminders(customer)
         self.assertRecordValues(
             reminder.item_ids.sorted(lambda item: item.move_id.id),
@@ -155,7 +155,7 @@ class TestFollowupReminder(FollowupCommon):
 
     def test_undo_by_billing_user_stops_the_queued_email(self):
         customer = self.customers[0]
-        self._wizard(customer).action_send_email()
+        self._send_by_email(self._wizard(customer))
         reminder = self._reminders(customer).with_user(self.user_invoice)
         mail = reminder.sudo().mail_message_id.mail_ids
         self.assertEqual(mail.state, "outgoing")
@@ -175,7 +175,7 @@ class TestFollowupReminder(FollowupCommon):
             {"manual_action": True, "manual_action_note": "Call the customer"}
         )
         first, second = self.customers[:2]
-        self._wizard(first | second).action_send_email()
+        self._send_by_email(self._wizard(first | second))
         for customer in (first, second):
             self.assertEqual(len(customer.activity_ids), 1)
         # undone: its activity goes with it
@@ -187,7 +187,7 @@ class TestFollowupReminder(FollowupCommon):
 
     def test_undo_leaves_invoices_reminded_since(self):
         customer = self.customers[0]
-        self._wizard(customer).action_send_email()
+        self._send_by_email(self._wizard(customer))
         first = self._reminders(customer)
         # reminded again later, by hand
         self.invoices[0].write({"followup_line_id": self.level_1.id})
@@ -197,7 +197,7 @@ class TestFollowupReminder(FollowupCommon):
 
     def test_bounced_email_fails_the_reminder(self):
         customer = self.customers[0]
-        self._wizard(customer).action_send_email()
+        self._send_by_email(self._wizard(customer))
         reminder = self._reminders(customer)
         self.assertEqual(self.invoices[0].followup_line_id, self.level_0)
         # what the mail gateway does with a delivery-failure notice
@@ -223,7 +223,7 @@ class TestFollowupReminder(FollowupCommon):
 
     def test_bounce_from_another_address_changes_nothing(self):
         customer = self.customers[0]
-        self._wizard(customer).action_send_email()
+        self._send_by_email(self._wizard(customer))
         reminder = self._reminders(customer)
         reminder._message_receive_bounce("someone-else@example.com", False)
         self.assertEqual(reminder.state, "done")
@@ -253,7 +253,7 @@ class TestFollowupReminder(FollowupCommon):
         wizard = self._wizard(self.customers)
         wizard.action_print()
         wizard.action_back()
-        self._wizard(self.customers[:2]).action_send_email()
+        self._send_by_email(self._wizard(self.customers[:2]))
         attachments = self.env["ir.attachment"].search(
             [("res_model", "in", ("followup.reminder", "res.partner"))]
         )
@@ -263,7 +263,7 @@ class TestFollowupReminder(FollowupCommon):
     # ------------------------------------------------------------------ latest date
     def test_latest_followup_date_survives_full_payment(self):
         customer = self.customers[0]
-        self._wizard(customer).action_send_email()
+        self._send_by_email(self._wizard(customer))
         self._pay(self.invoices[0], 100.0, "2026-03-01")
         self.assertEqual(customer.followup_date, TODAY)
         self.assertEqual(customer.followup_amount_due, 0.0)
@@ -340,12 +340,12 @@ class TestFollowupReminder(FollowupCommon):
             wizard = self._wizard(customer)
             self.assertEqual(wizard.line_ids.partner_id, customer)
             self.assertEqual(wizard.line_ids.amount_overdue, 300.0)
-            wizard.action_send_email()
+            self._send_by_email(wizard)
             self.assertIn("being reminded by another user or process", wizard.result)
             self.assertFalse(self._reminders(customer))
             other.rollback()
         # once the run let go, the same wizard sends
         customer.email = "compta@main-partner.example"
         wizard = self._wizard(customer)
-        wizard.action_send_email()
+        self._send_by_email(wizard)
         self.assertEqual(self._reminders(customer).state, "done")

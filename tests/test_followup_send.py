@@ -420,7 +420,7 @@ class TestFollowupSend(FollowupCommon):
             patch.object(Company, "_get_followup_legal_notice", broken_for_beta),
             mute_logger("odoo.addons.account_payment_followup.models.followup_batch"),
         ):
-            wizard.action_send_email()
+            self._send_by_email(wizard)
         self.assertEqual(self.alpha_1.followup_line_id, self.level_0)
         self.assertFalse(self.beta_1.followup_line_id)
         beta = self._reminders(self.beta)
@@ -478,7 +478,7 @@ class TestFollowupSend(FollowupCommon):
         )
         wizard = self._wizard()
         existing = self.env["mail.mail"].search([])
-        wizard.action_send_email()
+        self._send_by_email(wizard)
         mails = self.env["mail.mail"].search([("id", "not in", existing.ids)])
         self.assertEqual(len(mails), 2)
         self.assertEqual(set(mails.mapped("state")), {"outgoing"})
@@ -516,7 +516,7 @@ class TestFollowupSend(FollowupCommon):
         # a second run the same day sends nothing
         second = self._wizard()
         self.assertEqual(second.line_ids.partner_id, self.gamma)
-        second.action_send_email()
+        self._send_by_email(second)
         self.assertEqual(
             self.env["mail.mail"].search_count([("id", "not in", existing.ids)]), 2
         )
@@ -532,7 +532,7 @@ class TestFollowupSend(FollowupCommon):
             message="Note our new bank account for %(partner_name)s: FR76 1234."
         )
         existing = self.env["mail.mail"].search([])
-        wizard.action_send_email()
+        self._send_by_email(wizard)
         alpha = self._reminders(self.alpha)
         expected = "Note our new bank account for Alpha Bâtiment: FR76 1234."
         self.assertEqual(alpha.run_message, expected)
@@ -564,12 +564,12 @@ class TestFollowupSend(FollowupCommon):
         )
         line.level_id = other.line_ids
         with self.assertRaisesRegex(UserError, "not a level of the follow-up policy"):
-            wizard.action_send_email()
+            self._send_by_email(wizard)
         self.assertFalse(self._reminders(self.alpha))
         # skip to the third level
         line.level_id = level_2
         existing = self.env["mail.mail"].search([])
-        wizard.action_send_email()
+        self._send_by_email(wizard)
         alpha = self._reminders(self.alpha)
         self.assertEqual(alpha.followup_line_id, level_2)
         self.assertEqual((self.alpha_1 | self.alpha_2).followup_line_id, level_2)
@@ -587,7 +587,7 @@ class TestFollowupSend(FollowupCommon):
         line.level_id = self.level_0
         # a lower level never moves an invoice back below the level it reached
         self._line(wizard, self.alpha).level_id = level_1
-        wizard.action_send_email()
+        self._send_by_email(wizard)
         beta = self._reminders(self.beta)[-1]
         self.assertEqual(beta.followup_line_id, self.level_0)
         self.assertIn("Unless we are mistaken", beta.message)
@@ -596,7 +596,7 @@ class TestFollowupSend(FollowupCommon):
 
     def test_print_the_letters_of_those_not_emailed(self):
         wizard = self._wizard()
-        wizard.action_send_email()
+        self._send_by_email(wizard)
         self.assertEqual(wizard.leftover_partner_ids, self.gamma)
         wizard.action_print_leftovers()
         self.assertEqual(wizard.state, "printed")
@@ -623,7 +623,7 @@ class TestFollowupSend(FollowupCommon):
     def test_invalid_email_is_reported_not_moved(self):
         self.beta.email = "not an address"
         wizard = self._wizard()
-        wizard.action_send_email()
+        self._send_by_email(wizard)
         self.assertFalse(self.beta_1.followup_line_id)
         self.assertIn("Beta Conseil", wizard.result)
         self.assertEqual(self.alpha_1.followup_line_id, self.level_0)

@@ -67,3 +67,35 @@ class TestFollowupTour(FollowupCommon, AccountTestInvoicingHttpCommon):
             self.tour_customer.with_context(followup_date=today).followup_line_id,
             self.levels[0],
         )
+
+    def test_email_tour(self):
+        """A message for the run, the level chosen in the list (its badge in
+        the level's colour), then the e-mail settings and the confirmation."""
+        today = fields.Date.context_today(self.admin)
+        existing = self.env["mail.mail"].search([])
+        self.start_tour(
+            "/odoo/action-account_payment_followup.followup_send_action",
+            "account_payment_followup_email_tour",
+            login="admin",
+        )
+        reminder = self.env["followup.reminder"].search(
+            [("partner_id", "=", self.tour_customer.id)]
+        )
+        self.assertRecordValues(
+            reminder,
+            [
+                {
+                    "state": "done",
+                    "followup_line_id": self.levels[1].id,
+                    "run_message": "Our bank details change on 1 April.",
+                }
+            ],
+        )
+        # the level chosen, not the level due, for both invoices
+        self.assertEqual(
+            (self.first | self.second).mapped("followup_line_id"), self.levels[1]
+        )
+        self.assertEqual(self.first.followup_date, today)
+        mail = self.env["mail.mail"].search([("id", "not in", existing.ids)])
+        self.assertEqual(mail.recipient_ids, self.tour_customer)
+        self.assertIn("Our bank details change on 1 April.", mail.body_html)

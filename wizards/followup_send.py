@@ -8,8 +8,11 @@ from odoo.tools import pdf
 
 class FollowupSend(models.TransientModel):
     """Send Reminders: choose the customers and invoices to remind, then print
-    the letters (and confirm) or e-mail them. The work itself is done by the
-    send path (``followup.batch``), which makes ``followup.reminder`` records."""
+    the letters (and confirm they were printed), or review the e-mail's
+    settings (and confirm the sending). The work itself is done by the send path
+    (``followup.batch``), which makes ``followup.reminder`` records.
+
+    The e-mail step is in ``followup_send_email.py``."""
 
     _name = "followup.send"
     _description = "Send Payment Reminders"
@@ -30,10 +33,22 @@ class FollowupSend(models.TransientModel):
         default=lambda self: self.env.company,
         domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
+    company_ids = fields.Many2many(
+        "res.company",
+        "followup_send_company_rel",
+        string="Companies",
+        compute="_compute_company_ids",
+        store=True,
+        readonly=False,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
+        help="Remind the customers of several companies in one run (among the "
+        "companies selected in the company switcher). Each letter carries its "
+        "own company's identity and numbering.",
+    )
     policy_id = fields.Many2one(
         "followup.policy",
         string="Follow-up Policy",
-        domain="[('company_id', '=', company_id)]",
+        domain="[('company_id', 'in', company_ids or [company_id])]",
         help="Only customers following this policy. Empty: all customers.",
     )
     message = fields.Text(
@@ -58,7 +73,12 @@ class FollowupSend(models.TransientModel):
         readonly=False,
     )
     state = fields.Selection(
-        [("choose", "Choose"), ("printed", "Printed"), ("done", "Done")],
+        [
+            ("choose", "Choose"),
+            ("printed", "Printed"),
+            ("email", "E-mail Settings"),
+            ("done", "Done"),
+        ],
         default="choose",
         required=True,
     )
@@ -97,11 +117,11 @@ class FollowupSend(models.TransientModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_company_value(vals.get("company_id"))
+            self._check_company_values(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_company_value(vals.get("company_id"))
+        self._check_company_values(vals)
         return super().write(vals)
 
     @api.constrains("message")
@@ -113,7 +133,14 @@ class FollowupSend(models.TransientModel):
                 raise ValidationError(error)
 
     # ------------------------------------------------------------------ COMPUTE
-    @api.depends("date", "due_limit", "company_id", "policy_id", "partner_ids")
+    @api.depends("company_id")
+    def _compute_company_ids(self):
+        for wizard in self:
+            wizard.company_ids = wizard.company_id
+
+    @api.depends(
+        "date", "due_limit", "company_id", "company_ids", "policy_id", "partner_ids"
+    )
     def _compute_line_ids(self):
         for wizard in self:
             wizard.line_ids = [Command.clear()] + [
@@ -139,17 +166,16 @@ class FollowupSend(models.TransientModel):
         letters once. Levels move only when the user confirms the letters were
         printed."""
         self.ensure_one()
-        lines = self._get_selected_lines()
-        reminders, _done, skipped = self.env["followup.batch"]._send(
-            lines.partner_id,
-            self.company_id,
-            self.date,
-            "letter",
-            self._excluded_aml_ids(),
-            self.due_limit,
-            run_message=self.message,
-            chosen_levels=self._chosen_levels(),
-        )
+        prepared, skipped = self._prepare_reminders("letter")
+        reminders = prepared.browse()
+        for company in prepared.company_id:
+            # one rendering per company: its letters carry its identity
+            rendered, _done, failed = self.env["followup.batch"]._deliver(
+                prepared.filtered(lambda rem, c=company: rem.company_id == c),
+                "letter",
+            )
+            reminders |= rendered
+            skipped.update(failed)
         if not reminders:
             raise UserError(self._format_skipped_error(skipped))
         letters = reminders.attachment_id
@@ -197,8 +223,13 @@ class FollowupSend(models.TransientModel):
 
     def action_confirm(self):
         """The letters were printed: the reminders are done and the customers
-        move to their next level. Nothing is rendered again."""
+        move to their next level. Nothing is rendered again.
+
+        After "Send by E-mail": the e-mails are sent, with the subject and body
+        of the e-mail settings."""
         self.ensure_one()
+        if self.state == "email":
+            return self._confirm_emails()
         if self.state != "printed":
             raise UserError(self.env._("Print the letters before confirming them."))
         done = self.reminder_ids.action_done()
@@ -214,34 +245,6 @@ class FollowupSend(models.TransientModel):
                         )
                         for reminder in self.reminder_ids - done
                     },
-                ),
-            }
-        )
-        return self._reopen()
-
-    def action_send_email(self):
-        """E-mail the selected customers; those without e-mail are listed."""
-        self.ensure_one()
-        lines = self._get_selected_lines()
-        reminders, done, skipped = self.env["followup.batch"]._send(
-            lines.partner_id,
-            self.company_id,
-            self.date,
-            "email",
-            self._excluded_aml_ids(),
-            self.due_limit,
-            run_message=self.message,
-            chosen_levels=self._chosen_levels(),
-        )
-        self.write(
-            {
-                "state": "done",
-                "reminder_ids": [Command.set(reminders.ids)],
-                "leftover_partner_ids": [
-                    Command.set([partner.id for partner in skipped])
-                ],
-                "result": self._format_result(
-                    self.env._("E-mailed"), done.partner_id, skipped
                 ),
             }
         )
@@ -274,86 +277,72 @@ class FollowupSend(models.TransientModel):
         return self._reopen()
 
     def action_back(self):
-        """Back to the choice: the letters prepared and not confirmed are
-        dropped."""
+        """Back to the choice: the letters or e-mails prepared and not confirmed
+        are dropped."""
         self.ensure_one()
         self.reminder_ids.filtered(lambda r: r.state == "draft").sudo().unlink()
-        self.write({"state": "choose", "reminder_ids": [Command.clear()]})
+        self.write(
+            {
+                "state": "choose",
+                "reminder_ids": [Command.clear()],
+                "leftover_partner_ids": [Command.clear()],
+                "template_id": False,
+            }
+        )
         return self._reopen()
 
     # ------------------------------------------------------------------ HELPERS
     def _prepare_line_vals(self):
-        """One line per customer with something due, with its listed items."""
+        """One line per customer with something due in each company of the run,
+        grouped by company, with its listed items."""
         self.ensure_one()
-        if not self.company_id or not self.date:
+        if not self.date:
             return []
-        engine = self.env["followup.engine"]
-        # every path that computes lines (create, onchange, web_save) comes here
-        engine._check_company_access(self.company_id)
-        # the customers a level is due for: an index lookup from today on
-        due_ids = self.env["followup.partner.state"]._due_partner_ids(
-            self.company_id, self.date
-        )
-        restrict = set(self.partner_ids.commercial_partner_id.ids)
-        if restrict:
-            due_ids = [pid for pid in due_ids if pid in restrict]
-        states = engine._get_partner_states(self.company_id, self.date, due_ids)
-        due_ids = [pid for pid, state in states.items() if state["next_line_due"]]
-        partners = self.env["res.partner"].browse(due_ids)
-        collected = self.env["followup.batch"]._collect(
-            partners, self.company_id, self.date, due_limit=self.due_limit
-        )
-        last_moves = engine._get_last_move_dates(self.company_id, due_ids)
+        Line = self.env["followup.send.line"]
         vals_list = []
-        for partner in partners.sorted(lambda p: (p.name or "").lower()):
-            entry = collected[partner.id]
-            items = entry["items"]
-            if self.policy_id:
-                items = [
-                    item for item in items if item["policy_id"] == self.policy_id.id
-                ]
-            if not any(item["is_due"] for item in items):
-                continue
-            state = states[partner.id]
-            vals_list.append(
-                {
-                    "partner_id": partner.id,
-                    "amount_due": state["amount_due"],
-                    "level_id": entry["level"].id,
-                    "proposed_level_id": entry["level"].id,
-                    "policy_id": entry["level"].policy_id.id,
-                    "max_level_id": state["max_line"],
-                    "followup_date": state["followup_date"],
-                    "last_move_date": last_moves.get(partner.id),
-                    "item_ids": [
-                        Command.create(
-                            {
-                                "aml_id": item["aml_id"],
-                                "move_id": item["move_id"],
-                                "due_date": item["due_date"],
-                                "amount_residual": item["amount_residual"],
-                                "amount_residual_currency": item[
-                                    "amount_residual_currency"
-                                ],
-                                "item_currency_id": item["currency_id"],
-                                "next_level_id": item["next_line"]
-                                if item["is_due"]
-                                else False,
-                            }
-                        )
-                        for item in items
-                    ],
-                }
-            )
+        for company in self._get_companies().sorted("name"):
+            vals_list += Line._prepare_vals_list(self, company)
         return vals_list
 
     @api.model
-    def _check_company_value(self, company_id):
+    def _check_company_values(self, vals):
         """Refuse a company the user may not access, whichever way it is set."""
-        if company_id:
-            self.env["followup.engine"]._check_company_access(
-                self.env["res.company"].browse(company_id)
+        ids = {vals["company_id"]} if vals.get("company_id") else set()
+        for command in vals.get("company_ids") or []:
+            if command[0] == Command.SET:
+                ids |= set(command[2])
+            elif command[0] == Command.LINK:
+                ids.add(command[1])
+        for company in self.env["res.company"].browse(ids):
+            self.env["followup.engine"]._check_company_access(company)
+
+    def _get_companies(self):
+        """The companies of this run: those chosen, else the wizard's."""
+        return self.company_ids._origin or self.company_id._origin
+
+    def _prepare_reminders(self, channel):
+        """Draft reminders of the selected customers, company by company, with
+        the invoices, levels and message of this run.
+
+        :return: (draft reminders, {customer: reason} for those left out)
+        """
+        lines = self._get_selected_lines()
+        reminders, skipped = self.env["followup.reminder"], {}
+        for company in lines.company_id:
+            company_lines = lines.filtered(lambda ln, c=company: ln.company_id == c)
+            prepared, left_out = self.env["followup.batch"]._prepare(
+                company_lines.partner_id,
+                company,
+                self.date,
+                channel,
+                self._excluded_aml_ids(),
+                self.due_limit,
+                run_message=self.message,
+                chosen_levels=self._chosen_levels(company_lines),
             )
+            reminders |= prepared
+            skipped.update(left_out)
+        return reminders, skipped
 
     def _get_selected_lines(self):
         lines = self.line_ids.filtered("selected")
@@ -361,12 +350,12 @@ class FollowupSend(models.TransientModel):
             raise UserError(self.env._("Select at least one customer to remind."))
         return lines
 
-    def _chosen_levels(self):
+    def _chosen_levels(self, lines=None):
         """{customer: level} where the user chose another level than the one
-        due."""
+        due (among ``lines``, by default the selected lines)."""
         return {
             line.partner_id: line.level_id
-            for line in self._get_selected_lines()
+            for line in (lines if lines is not None else self._get_selected_lines())
             if line.level_id and line.level_id != line.proposed_level_id
         }
 
@@ -376,14 +365,18 @@ class FollowupSend(models.TransientModel):
         ).aml_id.ids
 
     def _format_result(self, title, done, skipped):
-        rows = Markup("").join(
-            Markup("<li>%s</li>") % partner.display_name for partner in done
-        )
-        text = Markup("<p><strong>%s: %s</strong></p><ul>%s</ul>") % (
-            title,
-            len(done),
-            rows,
-        )
+        """The customers reminded under ``title`` (none: not listed) and those
+        not reminded, with the reason."""
+        text = Markup("")
+        if title:
+            rows = Markup("").join(
+                Markup("<li>%s</li>") % partner.display_name for partner in done
+            )
+            text = Markup("<p><strong>%s: %s</strong></p><ul>%s</ul>") % (
+                title,
+                len(done),
+                rows,
+            )
         if skipped:
             rows = Markup("").join(
                 Markup("<li>%s: %s</li>") % (partner.display_name, reason)
@@ -399,10 +392,8 @@ class FollowupSend(models.TransientModel):
         reasons = "\n".join(
             f"{partner.display_name}: {reason}" for partner, reason in skipped.items()
         )
-        return self.env._(
-            "No letter to print.%(reasons)s",
-            reasons=("\n" + reasons) if reasons else "",
-        )
+        title = self.env._("No letter to print.")
+        return f"{title}\n{reasons}" if reasons else title
 
     def _reopen(self):
         return {

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 
 class FollowupSendLine(models.TransientModel):
@@ -8,6 +8,7 @@ class FollowupSendLine(models.TransientModel):
     _name = "followup.send.line"
     _description = "Send Payment Reminders: Customer"
     _order = "id"
+    _check_company_auto = True
 
     send_id = fields.Many2one("followup.send", required=True, ondelete="cascade")
     selected = fields.Boolean(default=True)
@@ -17,7 +18,8 @@ class FollowupSendLine(models.TransientModel):
         compute="_compute_email",
         help="The address the e-mail will go to: the invoicing contact's if any.",
     )
-    currency_id = fields.Many2one(related="send_id.currency_id")
+    company_id = fields.Many2one("res.company", string="Company")
+    currency_id = fields.Many2one(related="company_id.currency_id")
     amount_due = fields.Monetary(string="Balance")
     amount_overdue = fields.Monetary(
         string="Overdue",
@@ -35,7 +37,7 @@ class FollowupSendLine(models.TransientModel):
     )
     proposed_level_id = fields.Many2one("followup.line", string="Level Due")
     policy_id = fields.Many2one("followup.policy", string="Follow-up Policy")
-    level_number = fields.Integer(related="level_id.level_number")
+    level_color = fields.Integer(related="level_id.color")
     max_level_id = fields.Many2one("followup.line", string="Max Level Reached")
     followup_date = fields.Date(string="Latest Follow-up")
     last_move_date = fields.Date(string="Last Movement")
@@ -83,6 +85,68 @@ class FollowupSendLine(models.TransientModel):
         for line in self:
             line.included_count = len(line.item_ids.filtered("included"))
 
+    @api.model
+    def _prepare_vals_list(self, wizard, company):
+        """The lines of ``company`` in ``wizard``: one per customer with something
+        due, with its listed items, decided once (index lookup, one engine
+        query, one collection)."""
+        engine = self.env["followup.engine"]
+        # every path that computes lines (create, onchange, web_save) comes here
+        engine._check_company_access(company)
+        # the customers a level is due for: an index lookup from today on
+        due_ids = self.env["followup.partner.state"]._due_partner_ids(
+            company, wizard.date
+        )
+        restrict = set(wizard.partner_ids.commercial_partner_id.ids)
+        if restrict:
+            due_ids = [pid for pid in due_ids if pid in restrict]
+        states = engine._get_partner_states(company, wizard.date, due_ids)
+        due_ids = [pid for pid, state in states.items() if state["next_line_due"]]
+        partners = self.env["res.partner"].browse(due_ids)
+        collected = self.env["followup.batch"]._collect(
+            partners, company, wizard.date, due_limit=wizard.due_limit
+        )
+        last_moves = engine._get_last_move_dates(company, due_ids)
+        policy = wizard.policy_id
+        vals_list = []
+        for partner in partners.sorted(lambda p: (p.name or "").lower()):
+            entry = collected[partner.id]
+            items = entry["items"]
+            if policy:
+                items = [item for item in items if item["policy_id"] == policy.id]
+            if not any(item["is_due"] for item in items):
+                continue
+            state = states[partner.id]
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "amount_due": state["amount_due"],
+                    "level_id": entry["level"].id,
+                    "proposed_level_id": entry["level"].id,
+                    "policy_id": entry["level"].policy_id.id,
+                    "max_level_id": state["max_line"],
+                    "followup_date": state["followup_date"],
+                    "last_move_date": last_moves.get(partner.id),
+                    "item_ids": [
+                        Command.create(self._prepare_item_vals(item)) for item in items
+                    ],
+                }
+            )
+        return vals_list
+
+    @api.model
+    def _prepare_item_vals(self, item):
+        return {
+            "aml_id": item["aml_id"],
+            "move_id": item["move_id"],
+            "due_date": item["due_date"],
+            "amount_residual": item["amount_residual"],
+            "amount_residual_currency": item["amount_residual_currency"],
+            "item_currency_id": item["currency_id"],
+            "next_level_id": item["next_line"] if item["is_due"] else False,
+        }
+
     def action_preview(self):
         """This customer's letter, on screen."""
         self.ensure_one()
@@ -92,7 +156,7 @@ class FollowupSendLine(models.TransientModel):
             self.partner_id,
             data={
                 "followup_date": fields.Date.to_string(wizard.date),
-                "company_id": wizard.company_id.id,
+                "company_id": (self.company_id or wizard.company_id).id,
                 "excluded_aml_ids": wizard._excluded_aml_ids(),
                 "due_limit": fields.Date.to_string(wizard.due_limit),
             },

@@ -85,3 +85,61 @@ registry.category("web_tour.tours").add("account_payment_followup_send_tour", {
         },
     ],
 });
+
+// Send Reminders by e-mail, as the guides show it: a message for this run, a
+// level chosen in the list, the e-mail settings and « Vous allez relancer N
+// clients, confirmez-vous ? » before anything is sent.
+registry.category("web_tour.tours").add("account_payment_followup_email_tour", {
+    url: "/odoo/action-account_payment_followup.followup_send_action",
+    steps: () => [
+        {
+            content: "The level due is shown in its colour",
+            trigger:
+                ".modal .o_data_row:contains('Tour Customer') .o_followup_level.o_tag_color_10:contains('Level 1')",
+        },
+        {
+            content: "Write a message for this run",
+            trigger: ".modal [name='message'] textarea",
+            run: "edit Our bank details change on 1 April.",
+        },
+        {
+            content: "Open the levels from the customer's badge",
+            trigger: ".modal .o_data_row:contains('Tour Customer') .o_followup_level_toggle",
+            run: "click",
+        },
+        {
+            content: "Choose the second level",
+            trigger: ".o_followup_level_option:contains('Level 2')",
+            run: "click",
+        },
+        {
+            content: "The list shows the level chosen, in its colour",
+            trigger:
+                ".modal .o_data_row:contains('Tour Customer') .o_followup_level.o_tag_color_3:contains('Level 2')",
+        },
+        {
+            content: "Send by e-mail",
+            trigger: ".modal button[name='action_send_email']",
+            run: "click",
+        },
+        {
+            content: "How many customers, for how much: confirm?",
+            trigger:
+                ".modal [name='email_confirmation']:contains('You are about to remind 1 customer(s)'):contains('570.00')",
+        },
+        {
+            content: "The first customer's e-mail carries the run's message",
+            trigger:
+                ".modal [name='email_preview_body']:contains('Our bank details change on 1 April.')",
+        },
+        {
+            content: "Confirm and send",
+            trigger: ".modal button[name='action_confirm']:contains('Send')",
+            run: "click",
+        },
+        {
+            content: "Sent",
+            trigger: ".modal .o_field_html[name='result']:contains('E-mailed: 1')",
+        },
+    ],
+});
