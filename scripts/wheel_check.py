@@ -63,6 +63,17 @@ def manifest(path):
     return ast.literal_eval((Path(path) / "__manifest__.py").read_text("utf-8"))
 
 
+def _tracked(*folders):
+    """The files git tracks in the repository (in ``folders``)."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z", "--", *folders],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return [path for path in tracked.split("\0") if path]
+
+
 def check_contents(wheel):
     """The files of ``wheel`` against the repository's: the list of problems."""
     version = manifest(ROOT)["version"]
@@ -84,13 +95,10 @@ def check_contents(wheel):
         if parts[0] in DEV_PATHS or "__pycache__" in parts or path.endswith(".pyc"):
             problems.append(f"developer file in the wheel: {path}")
     # what git tracks outside the developer tools is the module: all of it ships
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.decode()
     module_files = {
         path
-        for path in tracked.split("\0")
-        if path and Path(path).parts[0] not in DEV_PATHS and (ROOT / path).is_file()
+        for path in _tracked()
+        if Path(path).parts[0] not in DEV_PATHS and (ROOT / path).is_file()
     }
     data = manifest(ROOT)
     module_files.update(data.get("data", []) + data.get("demo", []))
@@ -192,7 +200,8 @@ def check_installed(config, database, site_packages):
         with file_open(f"{ADDON}/static/description/index.html", "rb") as page:
             if Path(page.name).resolve().parents[2] != expected:
                 problems.append(f"static files read from {page.name}")
-    for path in ("migrations/18.0.1.2.0/post-migrate.py", "i18n/fr.po"):
+    # the migration scripts and translations, as git tracks them here
+    for path in _tracked("migrations", "i18n"):
         if not (expected / path).is_file():
             problems.append(f"{path} not installed")
     problems += _check_requirements(site_packages)
