@@ -3,7 +3,7 @@
     "name": "Customer Payment Follow-ups",
     "summary": "Payment reminders (relances clients): follow-up levels, letters, "
     "e-mails and a daily scheduled action",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/account-payment-followup/account_payment_followup",
     "author": "Account Payment Followup Contributors",

@@ -154,6 +154,25 @@ def main():
         reminder_ids = odoo.call(
             "followup.reminder", "search", [], limit=1, context=context
         )
+    # the e-mail settings of Send by E-mail, before anything is sent: the first
+    # customer's e-mail and « Vous allez relancer N clients… » (dropped after)
+    email_wizard = odoo.call(
+        "followup.send",
+        "create",
+        {},
+        context={
+            **context,
+            "active_model": "res.partner",
+            "active_ids": odoo.call(
+                "res.partner",
+                "search",
+                [("followup_status", "=", "action"), ("email", "!=", False)],
+                limit=3,
+                context=context,
+            ),
+        },
+    )
+    odoo.call("followup.send", "action_send_email", [email_wizard], context=context)
     OUT.mkdir(parents=True, exist_ok=True)
     browser = Browser()
     browser.send("Network.enable")
@@ -175,6 +194,12 @@ def main():
             wait=8,
         )
         browser.shot(
+            f"{base}/action-account_payment_followup.followup_send_action"
+            f"/{email_wizard}",
+            OUT / "email_settings.png",
+            wait=8,
+        )
+        browser.shot(
             f"{base}/action-account.res_partner_action_customer/{partners[0]}",
             OUT / "customer_followup_tab.png",
             script="document.querySelector(\"a.nav-link[name='followup']\").click();"
@@ -192,6 +217,7 @@ def main():
         )
     finally:
         browser.close()
+        odoo.call("followup.send", "action_back", [email_wizard], context=context)
     # the letter: a PDF from the running server (CSS, header and footer), page 1
     pdf = odoo.session.get(
         f"{args.url}/report/pdf/account_payment_followup.report_followup_letter/{partners[0]}",

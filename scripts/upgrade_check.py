@@ -441,6 +441,10 @@ def invariants(env, ids):
             problems.append(f"invoice {move.name}: followup_litigation not {expected}")
     if not any(env["account.move"].browse(ids["moves"]).mapped("followup_litigation")):
         problems.append("no invoice in litigation: the book does not test it")
+    # every level has a colour (18.0.1.3.0: computed by the update, by rank)
+    colourless = env["followup.line"].search([("color", "=", 0)])
+    if colourless:
+        problems.append(f"levels without a colour: {colourless.mapped('name')}")
     if company.followup_penalty_rate_type != "ecb":
         problems.append(f"penalty rate type {company.followup_penalty_rate_type}")
     return problems, len(rows)

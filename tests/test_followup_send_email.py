@@ -215,3 +215,63 @@ class TestFollowupSendEmail(FollowupCommon):
         )
         with self.assertRaises(UserError):
             wizard.write({"company_ids": [(4, company_b.id)]})
+
+    # ------------------------------------------------------------------ French
+    def test_french_emails_of_every_default_level(self):
+        """The e-mail of each default level, as a French customer receives it:
+        French subject, salutation, items table and closing; no English."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_payment_followup"], ["fr_FR"]
+        )
+        # a company created now gets the default levels in both languages
+        company = self.setup_other_company(name="Atelier Durand SARL")["company"]
+        company.email = "compta@durand.example"
+        self.env.user.company_ids |= company
+        levels = self.env["followup.policy"]._get_company_default(company).line_ids
+        levels = levels.sorted("delay")
+        self.assertEqual(len(levels), 4)
+        customers = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Client {number}",
+                    "email": f"client{number}@exemple.fr",
+                    "lang": "fr_FR",
+                    "is_company": True,
+                }
+                for number in range(1, 5)
+            ]
+        )
+        for customer in customers:
+            self._create_invoice(
+                customer, 1000.0, "2026-01-05", "2026-01-05", company=company
+            )
+        wizard = self.env["followup.send"].create(
+            {"date": TODAY, "due_limit": TODAY, "company_ids": [(6, 0, company.ids)]}
+        )
+        for customer, level in zip(customers, levels, strict=True):
+            line = wizard.line_ids.filtered(lambda ln, c=customer: ln.partner_id == c)
+            line.level_id = level
+        existing = self.env["mail.mail"].search([])
+        self._send_by_email(wizard)
+        mails = self._new_mails(existing)
+        self.assertEqual(len(mails), 4)
+        for number, customer in enumerate(customers, start=1):
+            mail = mails.filtered(lambda m, c=customer: m.recipient_ids == c)
+            reminder = wizard.reminder_ids.filtered(
+                lambda r, c=customer: r.partner_id == c
+            )
+            self.assertEqual(
+                mail.subject,
+                f"Atelier Durand SARL - Lettre de relance n°\xa0{number} ({reminder.name})",
+            )
+            body = mail.body_html
+            self.assertIn("Madame, Monsieur,", body)
+            self.assertIn("Date échéance", body)
+            self.assertIn(
+                f"Notre lettre {reminder.name} est jointe à ce courriel.", body
+            )
+            for english in ("Dear", "Please", "Due Date", "is attached", "regards"):
+                self.assertNotIn(english, body, f"level {number}: {english!r}")
+        last = mails.filtered(lambda m: m.recipient_ids == customers[3])
+        self.assertIn("nous transmettons votre dossier au contentieux", last.body_html)
