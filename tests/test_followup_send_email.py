@@ -263,7 +263,9 @@ class TestFollowupSendEmail(FollowupCommon):
             )
             self.assertEqual(
                 mail.subject,
-                f"Atelier Durand SARL - Lettre de relance n°\xa0{number} ({reminder.name})",
+                # French typography: a no-break space after « n° »
+                f"Atelier Durand SARL - Lettre de relance n°\xa0{number} "
+                f"({reminder.name})",
             )
             body = mail.body_html
             self.assertIn("Madame, Monsieur,", body)
