@@ -141,6 +141,29 @@ class TestFollowupSendEmail(FollowupCommon):
             self.assertEqual(form.email_preview_subject, "Votre compte Alpha Bâtiment")
         self.assertEqual(wizard.subject, "Votre compte {{ object.partner_id.name }}")
 
+    def test_settings_of_a_french_user_stay_french(self):
+        """A French accountant who does not touch the settings sends each
+        customer its own level's template, translated: the settings are not
+        taken for a change because they were computed in another language."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_payment_followup"], ["fr_FR"]
+        )
+        self.alpha.lang = "fr_FR"
+        existing = self.env["mail.mail"].search([])
+        wizard = self._wizard().with_context(lang="fr_FR")
+        wizard.action_send_email()
+        # the request ends: pending computations run in a context-less env
+        self.env(context={}).flush_all()
+        wizard.invalidate_recordset()
+        self.assertIn("Lettre de relance n°", wizard.subject)
+        self.assertIn("Lettre de relance n°", wizard.email_preview_subject)
+        wizard.action_confirm()
+        subjects = {m.recipient_ids: m.subject for m in self._new_mails(existing)}
+        self.assertIn("Lettre de relance n°", subjects[self.alpha])
+        # an English customer still gets the English template
+        self.assertIn("Payment reminder no.", subjects[self.beta])
+
     # ------------------------------------------------------------------ companies
     def test_one_run_covers_several_companies(self):
         """ISAGRI « Entreprises : FNAC, ISAGRI »: one run over the companies the

@@ -45,6 +45,7 @@ class FollowupSend(models.TransientModel):
         "companies selected in the company switcher). Each letter carries its "
         "own company's identity and numbering.",
     )
+    multi_company = fields.Boolean(compute="_compute_multi_company")
     policy_id = fields.Many2one(
         "followup.policy",
         string="Follow-up Policy",
@@ -137,6 +138,11 @@ class FollowupSend(models.TransientModel):
     def _compute_company_ids(self):
         for wizard in self:
             wizard.company_ids = wizard.company_id
+
+    @api.depends("company_ids")
+    def _compute_multi_company(self):
+        for wizard in self:
+            wizard.multi_company = len(wizard.company_ids) > 1
 
     @api.depends(
         "date", "due_limit", "company_id", "company_ids", "policy_id", "partner_ids"

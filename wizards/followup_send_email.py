@@ -105,14 +105,20 @@ class FollowupSend(models.TransientModel):
             )
             return self._reopen()
         first = reminders.filtered(lambda rem: rem.partner_id == lines.partner_id[:1])
-        template = self.env["followup.batch"]._mail_template(
-            (first or reminders[:1]).followup_line_id
+        template = (
+            self.env["followup.batch"]
+            ._mail_template((first or reminders[:1]).followup_line_id)
+            .with_env(self.env)
         )
         self.write(
             {
                 "state": "email",
                 "reminder_ids": [Command.set(reminders.ids)],
                 "template_id": template.id,
+                # copied now, in the user's language: the composer's computes
+                # would run at flush time, in whatever language that env has
+                "subject": template.subject,
+                "body": template.body_html,
                 "leftover_partner_ids": [
                     Command.set([partner.id for partner in skipped])
                 ],
