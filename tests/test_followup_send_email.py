@@ -249,7 +249,9 @@ class TestFollowupSendEmail(FollowupCommon):
         )
         # a company created now gets the default levels in both languages
         company = self.setup_other_company(name="Atelier Durand SARL")["company"]
-        company.email = "compta@durand.example"
+        company.write(
+            {"email": "compta@durand.example", "country_id": self.env.ref("base.fr").id}
+        )
         self.env.user.company_ids |= company
         levels = self.env["followup.policy"]._get_company_default(company).line_ids
         levels = levels.sorted("delay")
@@ -298,5 +300,17 @@ class TestFollowupSendEmail(FollowupCommon):
             )
             for english in ("Dear", "Please", "Due Date", "is attached", "regards"):
                 self.assertNotIn(english, body, f"level {number}: {english!r}")
+            # and the letter attached, in French too
+            letter = " ".join(pdf_pages(reminder.attachment_id.raw))
+            self.assertRegex(letter, rf"Lettre de relance n°\s{number}\b")
+            self.assertIn("Madame, Monsieur,", letter)
+            self.assertIn("Reste dû", letter)
+            self.assertIn("L. 441-10", letter)  # professional customers
+            for english in ("Dear", "Payment reminder", "Balance", "Due Date"):
+                self.assertNotIn(english, letter, f"letter {number}: {english!r}")
+            self.assertEqual(
+                "lettre recommandée avec accusé de réception" in letter.lower(),
+                number == 4,
+            )
         last = mails.filtered(lambda m: m.recipient_ids == customers[3])
         self.assertIn("nous transmettons votre dossier au contentieux", last.body_html)
