@@ -15,6 +15,7 @@
         "report/followup_letter_templates.xml",
         "data/mail_template_data.xml",
         "data/followup_policy_data.xml",
+        "data/followup_ecb_rate_data.xml",
         "data/ir_cron_data.xml",
         "views/followup_policy_views.xml",
         "views/account_move_views.xml",
@@ -24,6 +25,8 @@
         "views/followup_reminder_views.xml",
         "wizards/followup_send_views.xml",
         "views/account_payment_followup_menus.xml",
+        "report/followup_penalty_templates.xml",
+        "views/followup_penalty_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -17,3 +17,6 @@ from . import base_partner_merge_automatic_wizard
 from . import res_config_settings
 from . import mail_mail
 from . import ir_actions_report
+from . import followup_ecb_rate
+from . import followup_penalty
+from . import followup_line_penalty

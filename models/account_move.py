@@ -6,6 +6,24 @@ from odoo.tools.sql import column_exists, create_column
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    followup_penalty_waived = fields.Boolean(
+        string="Late-Payment Penalties Waived",
+        copy=False,
+        tracking=True,
+        help="No late-payment penalties nor recovery indemnity are claimed for "
+        "this invoice (e.g. a commercial gesture).",
+    )
+    followup_penalty_move_id = fields.Many2one(
+        "account.move",
+        string="Penalties Billed On",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The invoice that billed this invoice's late-payment penalties. "
+        "Cancel it to claim them again.",
+    )
+
     followup_line_id = fields.Many2one(
         "followup.line",
         string="Follow-up Level",

@@ -7,6 +7,23 @@ from odoo.tools import formatLang
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    followup_penalty_account_id = fields.Many2one(
+        "account.account",
+        string="Late-Payment Penalties Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account of the penalties billed by « Bill the penalties » "
+        "(e.g. 7638 in the French chart of accounts).",
+    )
+    followup_indemnity_account_id = fields.Many2one(
+        "account.account",
+        string="Recovery Indemnity Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account of the EUR 40 fixed indemnities for recovery costs "
+        "(e.g. 7588 in the French chart of accounts).",
+    )
+
     followup_policy_ids = fields.One2many(
         "followup.policy", "company_id", string="Follow-up Policies"
     )

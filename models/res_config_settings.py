@@ -5,6 +5,13 @@ from odoo import api, fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    followup_penalty_account_id = fields.Many2one(
+        related="company_id.followup_penalty_account_id", readonly=False
+    )
+    followup_indemnity_account_id = fields.Many2one(
+        related="company_id.followup_indemnity_account_id", readonly=False
+    )
+
     followup_responsible_id = fields.Many2one(
         related="company_id.followup_responsible_id", readonly=False
     )

@@ -441,6 +441,11 @@ def invariants(env, ids):
             problems.append(f"invoice {move.name}: followup_litigation not {expected}")
     if not any(env["account.move"].browse(ids["moves"]).mapped("followup_litigation")):
         problems.append("no invoice in litigation: the book does not test it")
+    # the formal notice (the registered letter) prints the penalties statement
+    # (migrations/18.0.1.3.0)
+    for level in env["followup.line"].search([("registered_mail", "=", True)]):
+        if not level.penalty_statement:
+            problems.append(f"level {level.name}: no penalties statement")
     # every level has a colour (18.0.1.3.0: computed by the update, by rank)
     colourless = env["followup.line"].search([("color", "=", 0)])
     if colourless:

@@ -5,6 +5,7 @@ from . import test_followup_cron
 from . import test_followup_engine
 from . import test_followup_input
 from . import test_followup_letter_css
+from . import test_followup_penalty
 from . import test_followup_policy
 from . import test_followup_reminder
 from . import test_followup_security

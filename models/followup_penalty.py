@@ -1,0 +1,250 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The statutory late-payment penalties statement (« décompte des pénalités de
+retard »), between professionals (French Code de commerce):
+
+- penalties of article L. 441-10 from the day after the due date to the payment
+  (or to the statement date while unpaid), at the company's rate: the ECB rate
+  of each half-year plus 10 points, or the rate of its terms of sale; a partial
+  payment lowers the amount the penalties run on from its date;
+- the fixed indemnity of EUR 40 for recovery costs of article D. 441-5, once per
+  late invoice.
+
+An invoice whose penalties were billed (and not cancelled) or waived is left
+out: it is settled.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+INDEMNITY_EUR = 40.0
+
+
+class FollowupPenalty(models.AbstractModel):
+    _name = "followup.penalty"
+    _description = "Late-Payment Penalties Statement"
+
+    @api.model
+    def _statements(self, partners, company, date):
+        """{commercial partner id: statement} of the professional customers of
+        ``partners`` that owe penalties in ``company`` on ``date`` (two queries
+        for all of them, plus one for the ECB rates).
+
+        A statement is ``{"lines": [...], "penalties", "indemnity", "total"}``;
+        each line is an invoice: ``{"move_id", "name", "due_date", "amount",
+        "days", "periods": [{"date_from", "date_to", "days", "base", "rate",
+        "amount"}], "penalties", "indemnity", "total"}``.
+
+        :raise UserError: a half-year without an ECB rate (ECB rate type)
+        """
+        if company.country_id.code != "FR" or company.followup_legal_notice:
+            # the French statutory rules; a company with its own notice states
+            # its own terms
+            return {}
+        professionals = partners.commercial_partner_id.filtered(
+            lambda partner: partner._followup_is_professional()
+        )
+        if not professionals:
+            return {}
+        lines = self._late_lines(professionals, company, date)
+        if not lines:
+            return {}
+        payments = self._payments([line["aml_id"] for line in lines], date)
+        first_day = min(line["due_date"] for line in lines) + timedelta(days=1)
+        rates = self._rates(company, first_day, date)
+        currency = company.currency_id
+        indemnity = self._indemnity(company, date)
+        by_move = defaultdict(list)
+        for line in lines:
+            by_move[line["move_id"]].append(line)
+        statements = {}
+        for move_id, move_lines in by_move.items():
+            periods = []
+            for line in move_lines:
+                periods += self._periods(line, payments[line["aml_id"]], date, rates)
+            penalties = currency.round(sum(period["amount"] for period in periods))
+            if not periods:
+                continue
+            first = move_lines[0]
+            entry = {
+                "move_id": move_id,
+                "name": first["name"],
+                "due_date": min(line["due_date"] for line in move_lines),
+                "amount": sum(line["balance"] for line in move_lines),
+                "days": sum(period["days"] for period in periods),
+                "periods": periods,
+                "penalties": penalties,
+                "indemnity": indemnity,
+                "total": penalties + indemnity,
+            }
+            statement = statements.setdefault(
+                first["partner_id"],
+                {"lines": [], "penalties": 0.0, "indemnity": 0.0, "total": 0.0},
+            )
+            statement["lines"].append(entry)
+            for key in ("penalties", "indemnity", "total"):
+                statement[key] = currency.round(statement[key] + entry[key])
+        for statement in statements.values():
+            statement["lines"].sort(
+                key=lambda entry: (entry["due_date"], entry["name"])
+            )
+        return statements
+
+    # ------------------------------------------------------------------ HELPERS
+    @api.model
+    def _late_lines(self, partners, company, date):
+        """The receivable lines of customer invoices of ``partners`` due before
+        ``date``, not waived nor billed, that are unpaid or were paid late."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT aml.id, aml.move_id, move.commercial_partner_id,
+                       move.name, aml.date_maturity, aml.balance
+                  FROM account_move_line aml
+                  JOIN account_move move ON move.id = aml.move_id
+                  JOIN account_account account ON account.id = aml.account_id
+             LEFT JOIN account_move billed
+                    ON billed.id = move.followup_penalty_move_id
+                 WHERE aml.company_id = %(company)s
+                   AND move.commercial_partner_id = ANY(%(partners)s)
+                   AND move.move_type = 'out_invoice'
+                   AND move.state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+                   AND aml.balance > 0
+                   AND aml.date_maturity < %(date)s
+                   AND NOT COALESCE(move.followup_penalty_waived, FALSE)
+                   AND (billed.id IS NULL OR billed.state = 'cancel')
+                   AND (
+                        aml.amount_residual > 0
+                        OR EXISTS (
+                            SELECT 1
+                              FROM account_partial_reconcile partial
+                              JOIN account_move_line paid
+                                ON paid.id = partial.credit_move_id
+                             WHERE partial.debit_move_id = aml.id
+                               AND paid.date > aml.date_maturity
+                        )
+                   )
+              ORDER BY aml.date_maturity, aml.id
+                """,
+                company=company.id,
+                partners=partners.ids,
+                date=date,
+            )
+        )
+        return [
+            {
+                "aml_id": aml_id,
+                "move_id": move_id,
+                "partner_id": partner_id,
+                "name": name,
+                "due_date": due_date,
+                "balance": balance,
+            }
+            for aml_id, move_id, partner_id, name, due_date, balance in (
+                self.env.cr.fetchall()
+            )
+        ]
+
+    @api.model
+    def _payments(self, aml_ids, date):
+        """{receivable line id: [(date, amount)]} of what was paid (payments,
+        credit notes) on or before ``date``, in company currency."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partial.debit_move_id, paid.date, partial.amount
+                  FROM account_partial_reconcile partial
+                  JOIN account_move_line paid ON paid.id = partial.credit_move_id
+                 WHERE partial.debit_move_id = ANY(%(ids)s)
+                   AND paid.date <= %(date)s
+              ORDER BY paid.date, partial.id
+                """,
+                ids=aml_ids,
+                date=date,
+            )
+        )
+        payments = defaultdict(list)
+        for aml_id, paid_date, amount in self.env.cr.fetchall():
+            payments[aml_id].append((paid_date, amount))
+        return payments
+
+    @api.model
+    def _rates(self, company, date_from, date_to):
+        """{half-year start: annual rate in %} over the period, or the
+        contractual rate for every half-year (key None)."""
+        if company.followup_penalty_rate_type == "contract":
+            return {None: company.followup_penalty_rate}
+        return self.env["followup.ecb.rate"]._penalty_rates(date_from, date_to)
+
+    @api.model
+    def _indemnity(self, company, date):
+        """EUR 40 in the company's currency."""
+        euro = self.env.ref("base.EUR")
+        if company.currency_id == euro:
+            return INDEMNITY_EUR
+        return euro._convert(INDEMNITY_EUR, company.currency_id, company, date)
+
+    @api.model
+    def _periods(self, line, payments, date, rates):
+        """The periods of one receivable line: from the day after the due date,
+        split at each payment and at each half-year; each with its days, the
+        amount the penalties run on, the rate and the penalties."""
+        base = line["balance"]
+        cursor = line["due_date"]  # the last day already counted
+        periods = []
+        for paid_date, amount in [*payments, (date, 0.0)]:
+            if paid_date > cursor and base > 0:
+                periods += self._split(cursor, min(paid_date, date), base, rates)
+                cursor = min(paid_date, date)
+            base -= amount
+            if cursor >= date:
+                break
+        return periods
+
+    @api.model
+    def _split(self, cursor, end, base, rates):
+        """Periods of the days after ``cursor`` up to ``end`` (included), one
+        per half-year, at ``base``."""
+        periods = []
+        ecb = self.env["followup.ecb.rate"]
+        while cursor < end:
+            start = cursor + timedelta(days=1)
+            half = ecb._half_year_start(start)
+            next_half = (
+                half.replace(month=7)
+                if half.month == 1
+                else half.replace(year=half.year + 1, month=1)
+            )
+            stop = min(end, next_half - timedelta(days=1))
+            days = (stop - cursor).days
+            rate = rates[None] if None in rates else rates[half]
+            periods.append(
+                {
+                    "date_from": start,
+                    "date_to": stop,
+                    "days": days,
+                    "base": base,
+                    "rate": rate,
+                    "amount": base * rate / 100.0 * days / 365.0,
+                }
+            )
+            cursor = stop
+        return periods
+
+    @api.model
+    def _statement_for_letter(self, reminder):
+        """The statement a reminder's letter prints: its level asks for it and
+        its customer is a professional; nothing otherwise, or when it cannot be
+        computed (a half-year without an ECB rate: the preparation reported it)."""
+        if not reminder.followup_line_id.penalty_statement:
+            return {}
+        statements = self._statements(
+            reminder.partner_id,
+            reminder.company_id,
+            reminder.date or fields.Date.today(),
+        )
+        return statements.get(reminder.partner_id.commercial_partner_id.id, {})
