@@ -17,6 +17,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 INDEMNITY_EUR = 40.0
@@ -237,14 +238,30 @@ class FollowupPenalty(models.AbstractModel):
 
     @api.model
     def _statement_for_letter(self, reminder):
-        """The statement a reminder's letter prints: its level asks for it and
-        its customer is a professional; nothing otherwise, or when it cannot be
-        computed (a half-year without an ECB rate: the preparation reported it)."""
+        """The statement a reminder's letter prints, when its level asks for it
+        and its customer is a professional.
+
+        While the ECB rate of the current half-year is not entered yet, the
+        letter still goes out with the statement drawn up to the end of the last
+        half-year that has one, and says so (``as_of``); billing waits for the
+        rate."""
         if not reminder.followup_line_id.penalty_statement:
             return {}
-        statements = self._statements(
-            reminder.partner_id,
-            reminder.company_id,
-            reminder.date or fields.Date.today(),
-        )
-        return statements.get(reminder.partner_id.commercial_partner_id.id, {})
+        partner = reminder.partner_id.commercial_partner_id
+        date = reminder.date or fields.Date.today()
+        try:
+            statements = self._statements(partner, reminder.company_id, date)
+        except UserError:
+            last = self.env["followup.ecb.rate"].sudo().search([], limit=1)
+            if not last:
+                return {}
+            start = last.date_start
+            half_end = (
+                start.replace(month=7)
+                if start.month == 1
+                else start.replace(year=start.year + 1, month=1)
+            ) - timedelta(days=1)
+            statements = self._statements(partner, reminder.company_id, half_end)
+            if partner.id in statements:
+                statements[partner.id]["as_of"] = half_end
+        return statements.get(partner.id, {})

@@ -152,6 +152,26 @@ class TestFollowupPenalty(FollowupCommon):
         self.assertIn(private_invoice.name, letters[self.private])
         self.assertNotIn("Statement of late-payment penalties", letters[self.private])
 
+    def test_letter_without_the_rate_of_the_half_year(self):
+        """The ECB rate of the second half of 2026 is not entered: the formal
+        notice still goes out, its statement drawn up to 30 June 2026."""
+        levels = self.env["followup.policy"]._get_company_default(self.fr_company)
+        wizard = self.env["followup.send"].create(
+            {
+                "date": date(2026, 11, 26),
+                "due_limit": date(2026, 11, 26),
+                "company_ids": [(6, 0, self.fr_company.ids)],
+            }
+        )
+        wizard.line_ids.level_id = levels.line_ids.sorted("delay")[-1]
+        wizard.action_print()
+        letter = " ".join(pdf_pages(wizard.reminder_ids.attachment_id.raw))
+        self.assertIn("Drawn up to 06/30/2026", letter)
+        # 108.0822 + 153.1233 + 275.6219 (as above), then 1 January → 30 June
+        # 2026 at 12.15 % (ECB 2.15 %): 6,000 × 12.15 % × 181 / 365 = 361.5041
+        self.assertIn("898.33", letter)
+        self.assertIn("938.33", letter)  # with the EUR 40 indemnity
+
     @freeze_time("2025-12-31")
     def test_bill_the_penalties_then_cancel(self):
         partner = self.pro.with_company(self.fr_company)
