@@ -12,6 +12,7 @@ from . import followup_reminder
 from . import followup_reminder_item
 from . import followup_batch
 from . import followup_batch_daily
+from . import followup_batch_invoices
 from . import res_partner
 from . import base_partner_merge_automatic_wizard
 from . import res_config_settings
@@ -19,4 +20,4 @@ from . import mail_mail
 from . import ir_actions_report
 from . import followup_ecb_rate
 from . import followup_penalty
-from . import followup_line_penalty
+from . import followup_line_documents

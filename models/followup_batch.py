@@ -456,6 +456,7 @@ class FollowupBatch(models.AbstractModel):
             by_template.setdefault(template, reminders.browse())
             by_template[template] |= reminder
         sent, failed = reminders.browse(), {}
+        invoices = self._invoice_attachments(reminders)
         for template, group in by_template.items():
             try:
                 rendered = self._render_emails(template, group)
@@ -473,7 +474,8 @@ class FollowupBatch(models.AbstractModel):
                             subject=values["subject"],
                             body=values["body_html"],
                             partner_ids=reminder.recipient_id.ids,
-                            attachment_ids=reminder.attachment_id.ids,
+                            attachment_ids=reminder.attachment_id.ids
+                            + invoices.get(reminder.id, []),
                             email_from=reminder.email_from,
                             # the customer's answer goes to the person who sent it
                             reply_to=reminder.email_from,

@@ -314,3 +314,39 @@ class TestFollowupSendEmail(FollowupCommon):
             )
         last = mails.filtered(lambda m: m.recipient_ids == customers[3])
         self.assertIn("nous transmettons votre dossier au contentieux", last.body_html)
+
+    # ------------------------------------------------------------------ invoices
+    def test_invoices_attached_when_the_level_asks(self):
+        """The level's option attaches each reminded invoice's PDF: the stored
+        one when the invoice has it, the others printed in one report call."""
+        self.levels[0].attach_invoices = True
+        stored = self.env["ir.attachment"].create(
+            {
+                "name": "stored.pdf",
+                "raw": b"%PDF-1.4 stored",
+                "mimetype": "application/pdf",
+                "res_model": "account.move",
+                "res_id": self.beta_1.id,
+                "res_field": "invoice_pdf_report_file",
+            }
+        )
+        self.beta_1.invalidate_recordset(["invoice_pdf_report_id"])
+        self.assertEqual(self.beta_1.invoice_pdf_report_id, stored)
+        existing = self.env["mail.mail"].search([])
+        self._send_by_email(self._wizard())
+        mails = {m.recipient_ids: m for m in self._new_mails(existing)}
+        alpha = mails[self.alpha].attachment_ids
+        invoice_pdf = alpha.filtered(
+            lambda att: att.name == f"{self.alpha_1.name.replace('/', '_')}.pdf"
+        )
+        self.assertEqual(len(alpha), 2)  # the letter and the invoice
+        self.assertIn(self.alpha_1.name, " ".join(pdf_pages(invoice_pdf.raw)))
+        self.assertIn(stored, mails[self.beta].attachment_ids)
+        # not asked: the letter only
+        self.levels[0].attach_invoices = False
+        self.alpha_1.followup_line_id = False
+        self.beta_1.followup_line_id = False
+        existing = self.env["mail.mail"].search([])
+        self._send_by_email(self._wizard())
+        for mail in self._new_mails(existing):
+            self.assertEqual(len(mail.attachment_ids), 1)

@@ -3,6 +3,9 @@ from odoo import fields, models
 
 
 class FollowupLine(models.Model):
+    """What a level's letter and e-mail carry besides the message and the
+    open items: the penalties statement, the invoices' PDFs."""
+
     _inherit = "followup.line"
 
     penalty_statement = fields.Boolean(
@@ -11,4 +14,10 @@ class FollowupLine(models.Model):
         "indemnities owed (articles L. 441-10 and D. 441-5 of the Code de "
         "commerce) on the letter of this level, for professional customers. "
         "By default on the formal notice (mise en demeure).",
+    )
+    attach_invoices = fields.Boolean(
+        string="Attach the Invoices",
+        help="Attach the PDF of each reminded invoice to the e-mail of this "
+        "level, next to the letter: the invoice's stored PDF when it has one, "
+        "else the invoice printed now.",
     )
