@@ -155,9 +155,12 @@ class FollowupReminder(models.Model):
             if vals.get("name", "/") == "/" and vals.get("company_id"):
                 unnamed[vals["company_id"]].append(vals)
         for company_id, company_vals in unnamed.items():
-            references = self._next_references(
-                self.env["res.company"].browse(company_id), len(company_vals)
-            )
+            company = self.env["res.company"].browse(company_id)
+            if self.env.context.get("followup_preview"):
+                # a preview, rolled back: the reference it would get, none used up
+                references = [self._preview_reference(company)] * len(company_vals)
+            else:
+                references = self._next_references(company, len(company_vals))
             for vals, reference in zip(company_vals, references, strict=True):
                 vals["name"] = reference
         return super().create(vals_list)
@@ -254,6 +257,13 @@ class FollowupReminder(models.Model):
             f"{prefix}{number:0{sequence.padding}d}{suffix}"
             for (number,) in self.env.cr.fetchall()
         ]
+
+    @api.model
+    def _preview_reference(self, company):
+        """The reference the company's next reminder will get, nothing
+        reserved (a preview's)."""
+        sequence = self._company_sequence(company)
+        return sequence.get_next_char(sequence.number_next_actual)
 
     @api.model
     def _company_sequence(self, company):

@@ -644,19 +644,6 @@ class TestFollowupSend(FollowupCommon):
         self.assertEqual(activity.user_id, self.user_manager)
         self.assertIn("Call the customer", activity.note)
 
-    def test_preview_action(self):
-        wizard = self._wizard()
-        action = self._line(wizard, self.alpha).action_preview()
-        self.assertEqual(action["report_type"], "qweb-html")
-        self.assertEqual(
-            action["report_name"], "account_payment_followup.report_followup_letter"
-        )
-        self.assertEqual(action["data"]["followup_date"], "2026-03-01")
-        self.assertEqual(
-            wizard.action_preview()["context"]["active_ids"],
-            wizard.line_ids[0].partner_id.ids,
-        )
-
     def test_company_choice_restricted_to_allowed(self):
         wizard = self._wizard()
         self.assertEqual(wizard.company_id, self.company)

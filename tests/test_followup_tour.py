@@ -99,3 +99,18 @@ class TestFollowupTour(FollowupCommon, AccountTestInvoicingHttpCommon):
         mail = self.env["mail.mail"].search([("id", "not in", existing.ids)])
         self.assertEqual(mail.recipient_ids, self.tour_customer)
         self.assertIn("Our bank details change on 1 April.", mail.body_html)
+
+    def test_preview_tour(self):
+        """The preview of a line opens over the wizard, which keeps the
+        invoice left out: the letter printed afterwards leaves it out too."""
+        self.start_tour(
+            "/odoo/action-account_payment_followup.followup_send_action",
+            "account_payment_followup_preview_tour",
+            login="admin",
+        )
+        self.assertEqual(self.first.followup_line_id, self.levels[0])
+        self.assertFalse(self.second.followup_line_id)
+        reminder = self.env["followup.reminder"].search(
+            [("partner_id", "=", self.tour_customer.id)]
+        )
+        self.assertEqual(reminder.item_ids.move_id, self.first)

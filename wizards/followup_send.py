@@ -161,12 +161,6 @@ class FollowupSend(models.TransientModel):
             wizard.selected_amount = sum(selected.mapped("amount_overdue"))
 
     # ------------------------------------------------------------------ ACTIONS
-    def action_preview(self):
-        """Show the letter of the first selected customer on screen."""
-        self.ensure_one()
-        lines = self._get_selected_lines()
-        return lines[0].action_preview()
-
     def action_print(self):
         """Prepare the reminders of the selected customers and render their
         letters once. Levels move only when the user confirms the letters were

@@ -146,21 +146,3 @@ class FollowupSendLine(models.TransientModel):
             "item_currency_id": item["currency_id"],
             "next_level_id": item["next_line"] if item["is_due"] else False,
         }
-
-    def action_preview(self):
-        """This customer's letter, on screen."""
-        self.ensure_one()
-        wizard = self.send_id
-        report = self.env.ref("account_payment_followup.followup_letter_report")
-        action = report.report_action(
-            self.partner_id,
-            data={
-                "followup_date": fields.Date.to_string(wizard.date),
-                "company_id": (self.company_id or wizard.company_id).id,
-                "excluded_aml_ids": wizard._excluded_aml_ids(),
-                "due_limit": fields.Date.to_string(wizard.due_limit),
-            },
-            config=False,
-        )
-        action["report_type"] = "qweb-html"
-        return action

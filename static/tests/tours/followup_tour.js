@@ -2,6 +2,72 @@
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import {registry} from "@web/core/registry";
 
+const ACTIVE_MODAL = ".modal:not(.o_inactive_modal)";
+
+// Send Reminders: open Tour Customer and leave its 70.00 invoice out.
+function leaveOutTheSecondInvoice() {
+    return [
+        {
+            content: "Open the customer to remind",
+            trigger:
+                ".modal .o_data_row .o_data_cell[name='partner_id']:contains('Tour Customer')",
+            run: "click",
+        },
+        {
+            content: "The customer's dialog is named after it, without Save & New",
+            trigger: `${ACTIVE_MODAL} .modal-title:contains('Tour Customer')`,
+            run() {
+                if (document.querySelector(`${ACTIVE_MODAL} .o_form_button_save_new`)) {
+                    throw new Error("Save & New in the customer's dialog");
+                }
+            },
+        },
+        {
+            content: "Select the second invoice",
+            trigger: `${ACTIVE_MODAL} .o_data_row:contains('70.00') .o_data_cell[name='due_date']`,
+            run: "click",
+        },
+        {
+            content: "Leave it out",
+            trigger: `${ACTIVE_MODAL} .o_data_row.o_selected_row .o_field_boolean_toggle input`,
+            run: "click",
+        },
+        {
+            content: "It is left out",
+            trigger: `${ACTIVE_MODAL} .o_data_row:contains('70.00') .o_field_boolean_toggle input:not(:checked)`,
+        },
+        {
+            content: "The customer's overdue follows",
+            trigger: `${ACTIVE_MODAL} [name='amount_overdue']:contains('500.00')`,
+        },
+        {
+            content: "Close the customer",
+            trigger: `${ACTIVE_MODAL} .modal-footer .o_form_button_save`,
+            run: "click",
+        },
+    ];
+}
+
+// Send Reminders: print the letters and confirm they were printed.
+function printAndConfirm() {
+    return [
+        {
+            content: "Print the letters",
+            trigger: ".modal button[name='action_print']",
+            run: "click",
+        },
+        {
+            content: "Confirm they were printed",
+            trigger: ".modal button[name='action_confirm']",
+            run: "click",
+        },
+        {
+            content: "The customer moved",
+            trigger: ".modal .o_field_html[name='result']:contains('Tour Customer')",
+        },
+    ];
+}
+
 // Accounting > Configuration > Follow-up Levels: add a level to the default policy.
 registry.category("web_tour.tours").add("account_payment_followup_levels_tour", {
     url: "/odoo/action-account_payment_followup.followup_policy_action",
@@ -41,49 +107,7 @@ registry.category("web_tour.tours").add("account_payment_followup_levels_tour", 
 // Send Reminders: leave one invoice out, print, confirm.
 registry.category("web_tour.tours").add("account_payment_followup_send_tour", {
     url: "/odoo/action-account_payment_followup.followup_send_action",
-    steps: () => [
-        {
-            content: "Open the customer to remind",
-            trigger: ".modal .o_data_row .o_data_cell[name='partner_id']:contains('Tour Customer')",
-            run: "click",
-        },
-        {
-            content: "Select the second invoice",
-            trigger:
-                ".modal:not(.o_inactive_modal) .o_data_row:contains('70.00') .o_data_cell[name='due_date']",
-            run: "click",
-        },
-        {
-            content: "Leave it out",
-            trigger:
-                ".modal:not(.o_inactive_modal) .o_data_row.o_selected_row .o_field_boolean_toggle input",
-            run: "click",
-        },
-        {
-            content: "It is left out",
-            trigger:
-                ".modal:not(.o_inactive_modal) .o_data_row:contains('70.00') .o_field_boolean_toggle input:not(:checked)",
-        },
-        {
-            content: "Close the customer",
-            trigger: ".modal:not(.o_inactive_modal) .modal-footer .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "Print the letters",
-            trigger: ".modal button[name='action_print']",
-            run: "click",
-        },
-        {
-            content: "Confirm they were printed",
-            trigger: ".modal button[name='action_confirm']",
-            run: "click",
-        },
-        {
-            content: "The customer moved",
-            trigger: ".modal .o_field_html[name='result']:contains('Tour Customer')",
-        },
-    ],
+    steps: () => [...leaveOutTheSecondInvoice(), ...printAndConfirm()],
 });
 
 // Send Reminders by e-mail, as the guides show it: a message for this run, a
@@ -141,5 +165,62 @@ registry.category("web_tour.tours").add("account_payment_followup_email_tour", {
             content: "Sent",
             trigger: ".modal .o_field_html[name='result']:contains('E-mailed: 1')",
         },
+    ],
+});
+
+// Send Reminders' preview from a customer's line (ISAGRI's magnifier): the
+// letter as printed and the e-mail, in a dialog over the wizard, which keeps
+// the invoices left out and its totals.
+registry.category("web_tour.tours").add("account_payment_followup_preview_tour", {
+    url: "/odoo/action-account_payment_followup.followup_send_action",
+    steps: () => [
+        {
+            content: "The header total counts both invoices",
+            trigger: ".modal [name='selected_amount']:contains('570.00')",
+        },
+        ...leaveOutTheSecondInvoice(),
+        {
+            content: "The header total follows the invoices ticked",
+            trigger: ".modal [name='selected_amount']:contains('500.00')",
+        },
+        {
+            content: "Preview the customer's letter from its line",
+            trigger:
+                ".modal .o_data_row:contains('Tour Customer') button[name='action_preview']",
+            run: "click",
+        },
+        {
+            content: "The letter, over the wizard, lists the invoice ticked",
+            trigger:
+                ".o_followup_preview .o_followup_preview_letter iframe:iframe .page:contains('Tour Customer'):contains('500.00')",
+            run() {
+                if (this.anchor.textContent.includes("70.00")) {
+                    throw new Error("The letter lists the invoice left out");
+                }
+            },
+        },
+        {
+            content: "See the e-mail",
+            trigger: ".o_followup_preview .o_followup_preview_tab_email",
+            run: "click",
+        },
+        {
+            content: "It goes to the customer's address",
+            trigger: ".o_followup_preview .o_followup_preview_to:contains('tour@example.com')",
+        },
+        {
+            content: "Its table lists the invoice ticked",
+            trigger: ".o_followup_preview .o_followup_preview_body:contains('500.00')",
+        },
+        {
+            content: "Close the preview",
+            trigger: ".o_followup_preview .o_followup_preview_close",
+            run: "click",
+        },
+        {
+            content: "The wizard is still there, with its selection",
+            trigger: `${ACTIVE_MODAL} [name='selected_amount']:contains('500.00')`,
+        },
+        ...printAndConfirm(),
     ],
 });
