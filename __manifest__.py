@@ -27,6 +27,7 @@
         "views/account_payment_followup_menus.xml",
         "report/followup_penalty_templates.xml",
         "views/followup_penalty_views.xml",
+        "report/followup_recovery_report_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -12,7 +12,6 @@ from . import followup_reminder
 from . import followup_reminder_item
 from . import followup_batch
 from . import followup_batch_daily
-from . import followup_batch_invoices
 from . import res_partner
 from . import base_partner_merge_automatic_wizard
 from . import res_config_settings

@@ -1,1 +1,2 @@
 from . import followup_letter
+from . import followup_recovery_report

@@ -8,6 +8,7 @@ from . import test_followup_letter_css
 from . import test_followup_penalty
 from . import test_followup_policy
 from . import test_followup_preview
+from . import test_followup_recovery
 from . import test_followup_reminder
 from . import test_followup_security
 from . import test_followup_send
