@@ -12,6 +12,7 @@ from . import followup_reminder
 from . import followup_reminder_item
 from . import followup_batch
 from . import followup_batch_daily
+from . import followup_config_problem
 from . import res_partner
 from . import base_partner_merge_automatic_wizard
 from . import res_config_settings

@@ -402,10 +402,14 @@ class FollowupBatch(models.AbstractModel):
 
     @api.model
     def _mail_template(self, level):
-        """The e-mail template of a level: its own, else the module's."""
-        return level.mail_template_id or self.env.ref(
+        """The e-mail template of a level: its own, else the module's; empty
+        when neither exists (deleted) or it is not a reminder's template."""
+        template = level.mail_template_id or self.env.ref(
             "account_payment_followup.followup_mail_template", raise_if_not_found=False
         )
+        if not template or template.sudo().model != "followup.reminder":
+            return self.env["mail.template"]
+        return template
 
     @api.model
     def _render_emails(self, template, reminders):
@@ -440,7 +444,7 @@ class FollowupBatch(models.AbstractModel):
 
     # ------------------------------------------------------------------ E-MAIL
     @api.model
-    def _send_emails(self, reminders, composer=None):
+    def _send_emails(self, reminders, composer=None, config_errors=None):
         """Post each reminder's e-mail (its level's template, in the customer's
         language, letter attached) on the reminder; queue it, never wait for the
         mail server. One failing customer never stops the others.
@@ -448,6 +452,9 @@ class FollowupBatch(models.AbstractModel):
         :param composer: a ``mail.composer.mixin`` record whose subject and body
             replace the levels' templates for every reminder (the user changed
             them for this run)
+        :param config_errors: when given, filled with {customer: (problem code,
+            reason)} for the e-mails whose template is missing or cannot be
+            rendered (see :meth:`_deliver`)
         :return: (reminders e-mailed, {reminder: reason} for the failed ones)
         """
         by_template = {}
@@ -457,12 +464,25 @@ class FollowupBatch(models.AbstractModel):
             by_template[template] |= reminder
         sent, failed = reminders.browse(), {}
         invoices = self._invoice_attachments(reminders)
+        if config_errors is None:
+            config_errors = {}
         for template, group in by_template.items():
             try:
+                if not template:
+                    raise UserError(
+                        self.env._(
+                            "follow-up level %(level)s has no e-mail template",
+                            level=group.followup_line_id[:1].name,
+                        )
+                    )
                 rendered = self._render_emails(template, group)
             except Exception as error:  # noqa: BLE001 - reported on each reminder
                 _logger.warning("Follow-up e-mail template failed: %s", error)
                 failed.update(dict.fromkeys(group, str(error)))
+                code = f"template_{template.id}" if template else "level_template"
+                config_errors.update(
+                    {rem.partner_id: (code, str(error)) for rem in group}
+                )
                 continue
             for reminder in group.sudo():
                 values = rendered[reminder.id]

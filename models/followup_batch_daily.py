@@ -27,11 +27,13 @@ class FollowupBatch(models.AbstractModel):
         collected=None,
         run_message=None,
         chosen_levels=None,
+        config_errors=None,
     ):
         """Prepare, render once and, for e-mails, post and mark done.
 
         Letters stay draft until the user confirms they were printed.
 
+        :param config_errors: see :meth:`_deliver`
         :return: (reminders prepared, reminders done, {customer: reason} for the
             customers not reminded)
         """
@@ -47,17 +49,23 @@ class FollowupBatch(models.AbstractModel):
             run_message=run_message,
             chosen_levels=chosen_levels,
         )
-        reminders, done, failed = self._deliver(reminders, channel)
+        reminders, done, failed = self._deliver(
+            reminders, channel, config_errors=config_errors
+        )
         skipped.update(failed)
         return reminders, done, skipped
 
     @api.model
-    def _deliver(self, reminders, channel, composer=None):
+    def _deliver(self, reminders, channel, composer=None, config_errors=None):
         """Render the letters of prepared reminders once and, for e-mails, post
         them and mark them done (manual reminders are done at once).
 
         :param composer: the Send Reminders wizard when the user changed the
             e-mail's subject or body for this run (``mail.composer.mixin``)
+        :param config_errors: when given, filled with {customer: (problem code,
+            reason)} for the customers not reminded because of the company's
+            configuration (a letter or an e-mail template that cannot be
+            rendered), not because of their own data
         :return: (reminders whose letter was rendered, reminders done,
             {customer: reason} for the customers not reminded)
         """
@@ -65,10 +73,19 @@ class FollowupBatch(models.AbstractModel):
         if channel in ("letter", "email"):
             failures = self._render_letters(reminders)
             skipped.update({rem.partner_id: reason for rem, reason in failures.items()})
+            if config_errors is not None:
+                config_errors.update(
+                    {
+                        rem.partner_id: ("letter", reason)
+                        for rem, reason in failures.items()
+                    }
+                )
             reminders -= reminders.browse([rem.id for rem in failures])
         done = reminders.browse()
         if channel == "email":
-            sent, failed = self._send_emails(reminders, composer=composer)
+            sent, failed = self._send_emails(
+                reminders, composer=composer, config_errors=config_errors
+            )
             skipped.update({rem.partner_id: reason for rem, reason in failed.items()})
             done = sent._action_done()
         elif channel == "manual":
@@ -220,15 +237,31 @@ class FollowupBatch(models.AbstractModel):
         interruption keeps what was done; the next run carries on with what is
         still due. Customers whose level is not automatic, only printed, or who
         have no usable e-mail address get an activity for a person instead.
+
+        A company whose configuration is broken (see
+        ``followup.config.problem``) never stops the others: its customers wait,
+        and its follow-up responsible is told once per problem.
         """
         self = self.sudo()  # noqa: PLW0642 - the daily run covers every company
         self._close_paid_manual_actions()
         date = self.env["followup.engine"]._get_date()  # today, or the context's
-        policies = self.env["followup.policy"].search([])
+        companies = self.env["res.company"].search([("followup_auto_send", "=", True)])
         state = self.env["followup.partner.state"]
         work = []
-        for company in policies.company_id.filtered("followup_auto_send"):
-            due_ids = state._due_partner_ids(company, date)
+        # per company: {problem code: reason} met by this run, and the codes of
+        # the run-time problems it proved fixed
+        failed, worked = defaultdict(dict), defaultdict(set)
+        for company in companies:
+            try:
+                with self.env.cr.savepoint():
+                    due_ids = state._due_partner_ids(company, date)
+            except Exception as error:  # noqa: BLE001 - never stops the others
+                _logger.exception(
+                    "Payment follow-up: the customers due of %s could not be listed",
+                    company.name,
+                )
+                failed[company]["error"] = str(error)
+                continue
             work += [(company, pid) for pid in due_ids]
         done = 0
         if self._can_commit():
@@ -247,9 +280,14 @@ class FollowupBatch(models.AbstractModel):
                 for attempt in (1, 2):
                     try:
                         with self.env.cr.savepoint():
-                            env._run_daily_batch(partners, company, date)
+                            errors, fixed = env._run_daily_batch(
+                                partners, company, date
+                            )
+                        for code, reason in errors.items():
+                            failed[company].setdefault(code, reason)
+                        worked[company] |= fixed
                         break
-                    except Exception:
+                    except Exception as error:  # noqa: BLE001 - reported below
                         if attempt == 1 and self._can_commit():
                             # e.g. a customer edited meanwhile: once more with a
                             # fresh snapshot
@@ -261,11 +299,18 @@ class FollowupBatch(models.AbstractModel):
                             len(partners),
                             company.name,
                         )
+                        failed[company]["error"] = str(error)
             done += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(work) - done)
             if self._can_commit():
                 # a batch done stays done if the run is interrupted later
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        Problem = self.env["followup.config.problem"]
+        for company in companies:
+            if "error" not in failed[company]:
+                worked[company].add("error")
+            Problem._report(company, failed[company], worked[company])
+        Problem._forget_companies(companies)
         _logger.info("Payment follow-up: %s customers processed", done)
 
     @api.model
@@ -291,7 +336,17 @@ class FollowupBatch(models.AbstractModel):
 
     @api.model
     def _run_daily_batch(self, partners, company, date):
-        """One batch of the daily run (customers of one company)."""
+        """One batch of the daily run (customers of one company).
+
+        Customers whose reminder cannot leave because of the company's
+        configuration (no address to send from, no e-mail template, an invalid
+        level message, a letter or a template that cannot be rendered) wait,
+        without an activity each: the run reports the problem once
+        (``followup.config.problem``).
+
+        :return: ({problem code: reason} met in this batch, codes of the
+            run-time problems it proved fixed)
+        """
         # lock and ask the engine once for the whole batch
         locked = self._lock(partners)
         partners = locked
@@ -299,11 +354,30 @@ class FollowupBatch(models.AbstractModel):
         levels = {pid: entry["level"] for pid, entry in collected.items()}
         auto = partners.filtered(lambda p: levels[p.id].auto_send)
         refused = self._refused_addresses(auto, company)
-        by_email = auto.filtered(
+        to_email = auto.filtered(
             lambda p: levels[p.id].send_email and p.id not in refused
         )
-        _reminders, _sent, skipped = self._send(
-            by_email, company, date, "email", collected=collected
+        # decided once for the company: where e-mails leave from, the templates
+        can_email = bool(self._sender(company)["email_from"])
+        email_levels = self.env["followup.line"].union(
+            *(levels[p.id] for p in to_email)
+        )
+        usable = email_levels.browse()
+        if can_email:
+            usable = email_levels.filtered(self._mail_template)
+            # a message written with SQL is not e-mailed unread
+            invalid = self.env["followup.config.problem"]._invalid_messages(usable)
+            usable -= usable.browse([level.id for level in invalid])
+        by_email = to_email.filtered(lambda p: levels[p.id] in usable)
+        waiting = to_email - by_email
+        config_errors = {}
+        _reminders, sent, skipped = self._send(
+            by_email,
+            company,
+            date,
+            "email",
+            collected=collected,
+            config_errors=config_errors,
         )
         # levels without letter nor e-mail: only the manual action
         manual_only = auto.filtered(
@@ -312,14 +386,18 @@ class FollowupBatch(models.AbstractModel):
             and levels[p.id].manual_action
         )
         self._send(manual_only, company, date, "manual", collected=collected)
-        reasons = dict(skipped)
+        reasons = {
+            partner: reason
+            for partner, reason in skipped.items()
+            if partner not in config_errors
+        }
         for partner in auto.filtered(lambda p: p.id in refused):
             if levels[partner.id].send_email:
                 reasons[partner] = self.env._(
                     "the last e-mail to %(email)s was not delivered",
                     email=refused[partner.id],
                 )
-        for partner in auto - by_email - manual_only:
+        for partner in auto - by_email - manual_only - waiting:
             if levels[partner.id].send_letter:
                 reasons.setdefault(partner, self.env._("this level is sent by letter"))
         for partner in partners - auto:
@@ -328,6 +406,15 @@ class FollowupBatch(models.AbstractModel):
                     "this level is not sent automatically: review it"
                 )
         self._plan_print_activities(company, date, reasons, levels)
+        errors = {}
+        for code, reason in config_errors.values():
+            errors.setdefault(code, reason)
+        # a reminder e-mailed: its letter and its template were rendered
+        fixed = {"letter"} if sent else set()
+        fixed |= {
+            f"template_{self._mail_template(rem.followup_line_id).id}" for rem in sent
+        }
+        return errors, fixed
 
     @api.model
     def _refused_addresses(self, partners, company):
@@ -347,7 +434,7 @@ class FollowupBatch(models.AbstractModel):
                     ("channel", "=", "email"),
                     ("state", "in", ("done", "failed")),
                 ],
-                ["partner_id", "state", "email_to"],
+                ["partner_id", "state", "email_to", "mail_message_id"],
                 order="partner_id, id desc",
             )
         )
@@ -357,7 +444,9 @@ class FollowupBatch(models.AbstractModel):
             if partner_id in seen:
                 continue
             seen.add(partner_id)
-            if row["state"] == "failed" and row["email_to"]:
+            # an e-mail that left and failed; not a reminder that never left
+            # (a letter or template that could not be rendered)
+            if row["state"] == "failed" and row["email_to"] and row["mail_message_id"]:
                 refused[partner_id] = row["email_to"]
         contacts = {
             partner.id: self._recipient(partner).email_normalized

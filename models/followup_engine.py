@@ -19,11 +19,25 @@ finds, independently of the follow-up date:
 On date D an item is *due* for ``next_line`` when ``next_date <= D``. Credits
 (negative residuals) and items in litigation never get a level. A customer whose
 open credits cover what is overdue owes nothing: no level is due for it.
+
+A configuration that bypassed validation (data written with SQL) never makes a
+screen or the daily run fail: a level whose due days are out of range is not
+sent, a customer's policy that is not a policy of the company is the default
+one, and a working schedule that cannot be read counts Monday to Friday.
+``followup.config.problem`` tells a person what to fix.
 """
+
+import bisect
+import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+from .followup_line import DELAY_MAX
+
+_logger = logging.getLogger(__name__)
 
 
 class FollowupEngine(models.AbstractModel):
@@ -175,6 +189,7 @@ class FollowupEngine(models.AbstractModel):
                        ) AS prev_delay
                   FROM followup_line
                  WHERE policy_id = ANY(%(policy_ids)s) AND active
+                   AND delay BETWEEN 0 AND %(delay_max)s
             ),
             working_threshold AS (%(working_thresholds)s),
             item AS (
@@ -193,8 +208,10 @@ class FollowupEngine(models.AbstractModel):
                        move.followup_line_id AS cur_line,
                        cur.delay AS cur_delay,
                        move.followup_date,
-                       CASE WHEN (commercial.followup_policy_id->>%(company_key)s)::int
-                                 = ANY(%(policy_ids)s)
+                       -- compared as text: a value that is not a policy id of
+                       -- the company is never cast
+                       CASE WHEN commercial.followup_policy_id->>%(company_key)s
+                                 = ANY(%(policy_keys)s::text[])
                             THEN (commercial.followup_policy_id->>%(company_key)s)::int
                             ELSE %(default_policy)s
                        END AS policy_id
@@ -239,6 +256,8 @@ class FollowupEngine(models.AbstractModel):
                AND working_threshold.due_date = item.due_date
             """,
             policy_ids=policies.ids or [0],
+            policy_keys=[str(policy_id) for policy_id in policies.ids],
+            delay_max=DELAY_MAX,
             company_key=str(company.id),
             default_policy=default_policy.id or None,
             open_items=self._open_items_sql(company),
@@ -260,6 +279,7 @@ class FollowupEngine(models.AbstractModel):
         """
         levels = policies.line_ids.filtered(
             lambda line: line._is_counted_in_working_days()
+            and 0 <= line.delay <= DELAY_MAX
         )
         empty = SQL(
             "SELECT NULL::int AS line_id, NULL::date AS due_date,"
@@ -287,7 +307,7 @@ class FollowupEngine(models.AbstractModel):
             return empty
         line_ids, dues, thresholds = [], [], []
         for level in levels:
-            for due, threshold in level._get_threshold_dates(due_dates).items():
+            for due, threshold in self._level_thresholds(level, due_dates).items():
                 line_ids.append(level.id)
                 dues.append(due)
                 thresholds.append(threshold)
@@ -298,6 +318,38 @@ class FollowupEngine(models.AbstractModel):
             dues,
             thresholds,
         )
+
+    @api.model
+    def _level_thresholds(self, level, due_dates):
+        """The thresholds of a working-day level (see
+        ``followup.line._get_threshold_dates``). A working schedule that cannot
+        be read (a time zone or working hours written with SQL) counts Monday
+        to Friday, Monday to Saturday for business days, as a company without
+        a schedule does: it never stops a screen or the daily run."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return level._get_threshold_dates(due_dates)
+        except Exception as error:  # noqa: BLE001 - a broken schedule stops nothing
+            _logger.warning(
+                "Payment follow-up: level %s counts Monday to Friday, its working "
+                "schedule cannot be read: %s",
+                level.name,
+                error,
+            )
+        last_weekday = 4 if level.term_type == "working_days" else 5
+        first = min(due_dates)
+        span = (max(due_dates) - first).days + level.delay * 7 // 5 + 14
+        days = [
+            day
+            for day in (first + timedelta(days=n) for n in range(1, span + 1))
+            if day.weekday() <= last_weekday
+        ]
+        return {
+            due: days[bisect.bisect_right(days, due) + level.delay - 1]
+            if level.delay
+            else due
+            for due in due_dates
+        }
 
     # ------------------------------------------------------------------ helpers
     @api.model

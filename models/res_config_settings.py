@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 
@@ -39,6 +41,13 @@ class ResConfigSettings(models.TransientModel):
         help="Customers the daily run would e-mail if it ran now: a level marked "
         "“Automatic” with “Send an E-mail” is due for them.",
     )
+    followup_problems = fields.Html(
+        string="Payment Follow-ups to Fix",
+        compute="_compute_followup_problems",
+        sanitize=False,
+        help="What stops or changes the company's payment follow-ups, and how to "
+        "fix it.",
+    )
 
     @api.depends("company_id", "followup_auto_send")
     def _compute_followup_auto_send_preview(self):
@@ -49,4 +58,14 @@ class ResConfigSettings(models.TransientModel):
             settings.followup_next_run = cron.sudo().nextcall if cron else False
             settings.followup_auto_count = len(
                 self.env["followup.batch"]._auto_email_partner_ids(settings.company_id)
+            )
+
+    @api.depends("company_id")
+    def _compute_followup_problems(self):
+        Problem = self.env["followup.config.problem"]
+        for settings in self:
+            messages = Problem._company_messages(settings.company_id)
+            items = Markup().join(Markup("<li>%s</li>") % msg for msg in messages)
+            settings.followup_problems = (
+                Markup('<ul class="mb-0">%s</ul>') % items if messages else False
             )
