@@ -237,31 +237,45 @@ class FollowupPenalty(models.AbstractModel):
         return periods
 
     @api.model
-    def _statement_for_letter(self, reminder):
-        """The statement a reminder's letter prints, when its level asks for it
-        and its customer is a professional.
+    def _letter_statements(self, reminders):
+        """{(commercial partner id, company id): statement} for the letters of
+        ``reminders`` whose level prints the statement: one computation per
+        company and date, whatever the number of letters.
 
-        While the ECB rate of the current half-year is not entered yet, the
-        letter still goes out with the statement drawn up to the end of the last
+        While the ECB rate of the current half-year is not entered yet, a letter
+        still goes out with the statement drawn up to the end of the last
         half-year that has one, and says so (``as_of``); billing waits for the
         rate."""
-        if not reminder.followup_line_id.penalty_statement:
-            return {}
-        partner = reminder.partner_id.commercial_partner_id
-        date = reminder.date or fields.Date.today()
-        try:
-            statements = self._statements(partner, reminder.company_id, date)
-        except UserError:
-            last = self.env["followup.ecb.rate"].sudo().search([], limit=1)
-            if not last:
-                return {}
-            start = last.date_start
-            half_end = (
-                start.replace(month=7)
-                if start.month == 1
-                else start.replace(year=start.year + 1, month=1)
-            ) - timedelta(days=1)
-            statements = self._statements(partner, reminder.company_id, half_end)
-            if partner.id in statements:
-                statements[partner.id]["as_of"] = half_end
-        return statements.get(partner.id, {})
+        groups = defaultdict(lambda: self.env["res.partner"])
+        for reminder in reminders:
+            if reminder.followup_line_id.penalty_statement:
+                key = (reminder.company_id, reminder.date or fields.Date.today())
+                groups[key] |= reminder.partner_id.commercial_partner_id
+        result = {}
+        for (company, date), partners in groups.items():
+            try:
+                statements = self._statements(partners, company, date)
+            except UserError:
+                half_end = self._last_rated_day()
+                if not half_end:
+                    continue
+                statements = self._statements(partners, company, half_end)
+                for statement in statements.values():
+                    statement["as_of"] = half_end
+            for partner_id, statement in statements.items():
+                result[partner_id, company.id] = statement
+        return result
+
+    @api.model
+    def _last_rated_day(self):
+        """The last day of the last half-year that has an ECB rate."""
+        last = self.env["followup.ecb.rate"].sudo().search([], limit=1)
+        if not last:
+            return False
+        start = last.date_start
+        following = (
+            start.replace(month=7)
+            if start.month == 1
+            else start.replace(year=start.year + 1, month=1)
+        )
+        return following - timedelta(days=1)

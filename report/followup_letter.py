@@ -50,4 +50,25 @@ class ReportFollowupLetter(models.AbstractModel):
             "doc_model": "res.partner",
             "docs": partners,
             "reminders": reminders,
+            "statements": self.env["followup.penalty"]._letter_statements(
+                self.env["followup.reminder"].concat(*reminders.values())
+            ),
+        }
+
+
+class ReportFollowupReminder(models.AbstractModel):
+    """The letters of reminders (stored at sending): the penalties statements of
+    the batch are computed once for all its letters."""
+
+    _name = "report.account_payment_followup.report_followup_reminder"
+    _description = "Payment Reminder Letter"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        reminders = self.env["followup.reminder"].browse(docids)
+        return {
+            "doc_ids": docids,
+            "doc_model": "followup.reminder",
+            "docs": reminders,
+            "statements": self.env["followup.penalty"]._letter_statements(reminders),
         }

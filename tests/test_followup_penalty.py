@@ -152,6 +152,32 @@ class TestFollowupPenalty(FollowupCommon):
         self.assertIn(private_invoice.name, letters[self.private])
         self.assertNotIn("Statement of late-payment penalties", letters[self.private])
 
+    def test_statement_in_the_customer_letter_preview(self):
+        """Print ▸ Letter from the customer: the letter due now (the formal
+        notice, after the third level) with its statement."""
+        levels = self.env["followup.policy"]._get_company_default(self.fr_company)
+        self.invoice.write(
+            {
+                "followup_line_id": levels.line_ids.sorted("delay")[2].id,
+                "followup_date": "2025-09-01",
+            }
+        )
+        html, _format = (
+            self.env["ir.actions.report"]
+            .with_company(self.fr_company)
+            ._render_qweb_html(
+                "account_payment_followup.report_followup_letter",
+                self.pro.ids,
+                data={
+                    "followup_date": "2025-12-31",
+                    "company_id": self.fr_company.id,
+                },
+            )
+        )
+        html = html.decode()
+        self.assertIn("Statement of late-payment penalties", html)
+        self.assertIn("576.83", html)
+
     def test_letter_without_the_rate_of_the_half_year(self):
         """The ECB rate of the second half of 2026 is not entered: the formal
         notice still goes out, its statement drawn up to 30 June 2026."""
