@@ -16,9 +16,9 @@ out: it is settled.
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 INDEMNITY_EUR = 40.0
 
@@ -279,3 +279,91 @@ class FollowupPenalty(models.AbstractModel):
             else start.replace(year=start.year + 1, month=1)
         )
         return following - timedelta(days=1)
+
+    @api.model
+    def _bill(self, partner, company, date):
+        """A draft customer invoice of the penalties and indemnities ``partner``
+        owes in ``company`` on ``date``: a line per late invoice and kind,
+        without tax (outside the scope of VAT); the late invoices are marked
+        billed by it.
+
+        :raise UserError: nothing owed, or the accounts are not chosen, or a
+            half-year without an ECB rate
+        """
+        statement = self._statements(partner, company, date).get(partner.id)
+        if not statement:
+            raise UserError(
+                self.env._(
+                    "%(customer)s owes no late-payment penalties in %(company)s "
+                    "today (a private customer, nothing paid late, or already "
+                    "billed or waived).",
+                    customer=partner.display_name,
+                    company=company.name,
+                )
+            )
+        penalty_account = company.followup_penalty_account_id
+        indemnity_account = company.followup_indemnity_account_id
+        if not penalty_account or not indemnity_account:
+            raise UserError(
+                self.env._(
+                    "Choose the late-payment penalties and recovery indemnity "
+                    "accounts in Settings ▸ Invoicing ▸ Payment Follow-ups first."
+                )
+            )
+        lines = []
+        for entry in statement["lines"]:
+            values = {
+                "invoice": entry["name"],
+                "due": format_date(self.env, entry["due_date"]),
+                "days": entry["days"],
+            }
+            if entry["penalties"]:
+                lines.append(
+                    Command.create(
+                        {
+                            "name": self.env._(
+                                "Late-payment penalties on %(invoice)s due "
+                                "%(due)s (%(days)s days late, article L. 441-10 "
+                                "of the Code de commerce)",
+                                **values,
+                            ),
+                            "account_id": penalty_account.id,
+                            "quantity": 1,
+                            "price_unit": entry["penalties"],
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                )
+            lines.append(
+                Command.create(
+                    {
+                        "name": self.env._(
+                            "Fixed indemnity for recovery costs on %(invoice)s "
+                            "(article D. 441-5 of the Code de commerce)",
+                            **values,
+                        ),
+                        "account_id": indemnity_account.id,
+                        "quantity": 1,
+                        "price_unit": entry["indemnity"],
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            )
+        move = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "invoice_date": date,
+                    "invoice_origin": self.env._("Late-payment penalties"),
+                    "invoice_line_ids": lines,
+                }
+            )
+        )
+        self.env["account.move"].browse(
+            [entry["move_id"] for entry in statement["lines"]]
+        ).followup_penalty_move_id = move
+        return move

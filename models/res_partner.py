@@ -1,9 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL
 
 FOLLOWUP_STATUS = [
     ("action", "Needs action"),
@@ -267,93 +267,14 @@ class ResPartner(models.Model):
 
     def action_followup_bill_penalties(self):
         """Bill the late-payment penalties and recovery indemnities this customer
-        owes today in the current company: one draft customer invoice, a line
-        per invoice and kind, without tax (outside the scope of VAT). Undo is
-        the invoice's cancel."""
+        owes today in the current company: a draft customer invoice (see
+        ``followup.penalty._bill``). Undo is the invoice's cancel."""
         self.ensure_one()
-        company = self.env.company
-        partner = self.commercial_partner_id
-        date = fields.Date.context_today(self)
-        statement = (
-            self.env["followup.penalty"]
-            ._statements(partner, company, date)
-            .get(partner.id)
+        move = self.env["followup.penalty"]._bill(
+            self.commercial_partner_id,
+            self.env.company,
+            fields.Date.context_today(self),
         )
-        if not statement:
-            raise UserError(
-                self.env._(
-                    "%(customer)s owes no late-payment penalties in %(company)s "
-                    "today (a private customer, nothing paid late, or already "
-                    "billed or waived).",
-                    customer=partner.display_name,
-                    company=company.name,
-                )
-            )
-        penalty_account = company.followup_penalty_account_id
-        indemnity_account = company.followup_indemnity_account_id
-        if not penalty_account or not indemnity_account:
-            raise UserError(
-                self.env._(
-                    "Choose the late-payment penalties and recovery indemnity "
-                    "accounts in Settings ▸ Invoicing ▸ Payment Follow-ups first."
-                )
-            )
-        lines = []
-        for entry in statement["lines"]:
-            values = {
-                "invoice": entry["name"],
-                "due": format_date(self.env, entry["due_date"]),
-                "days": entry["days"],
-            }
-            if entry["penalties"]:
-                lines.append(
-                    Command.create(
-                        {
-                            "name": self.env._(
-                                "Late-payment penalties on %(invoice)s due "
-                                "%(due)s (%(days)s days late, article L. 441-10 "
-                                "of the Code de commerce)",
-                                **values,
-                            ),
-                            "account_id": penalty_account.id,
-                            "quantity": 1,
-                            "price_unit": entry["penalties"],
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                )
-            lines.append(
-                Command.create(
-                    {
-                        "name": self.env._(
-                            "Fixed indemnity for recovery costs on %(invoice)s "
-                            "(article D. 441-5 of the Code de commerce)",
-                            **values,
-                        ),
-                        "account_id": indemnity_account.id,
-                        "quantity": 1,
-                        "price_unit": entry["indemnity"],
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-            )
-        move = (
-            self.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "invoice_date": date,
-                    "invoice_origin": self.env._("Late-payment penalties"),
-                    "invoice_line_ids": lines,
-                }
-            )
-        )
-        self.env["account.move"].browse(
-            [entry["move_id"] for entry in statement["lines"]]
-        ).followup_penalty_move_id = move
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
