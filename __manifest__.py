@@ -24,6 +24,7 @@
         "report/followup_letter_reports.xml",
         "views/followup_reminder_views.xml",
         "wizards/followup_send_views.xml",
+        "wizards/followup_exclude_views.xml",
         "views/account_payment_followup_menus.xml",
         "report/followup_penalty_templates.xml",
         "views/followup_penalty_views.xml",

@@ -48,6 +48,13 @@ class AccountMove(models.Model):
         help="No reminder is sent for this invoice (e.g. a dispute), which still "
         "counts in the customer's amount due.",
     )
+    followup_block_reason = fields.Char(
+        string="Exclusion Reason",
+        copy=False,
+        tracking=True,
+        help="Why the invoice is excluded from follow-up (e.g. a dispute about "
+        "the delivery): shown on the customer's follow-up tab.",
+    )
     followup_litigation = fields.Boolean(
         string="Litigation",
         compute="_compute_followup_litigation",
@@ -141,6 +148,26 @@ class AccountMove(models.Model):
         return result
 
     # ------------------------------------------------------------------ ACTIONS
+    def action_followup_exclude(self):
+        """Exclude these invoices from follow-up, with a reason."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Exclude from Follow-up"),
+            "res_model": "followup.exclude",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": [(6, 0, self.ids)]},
+        }
+
+    def action_followup_include(self):
+        """Remind these invoices again."""
+        self.write({"followup_blocked": False, "followup_block_reason": False})
+        for move in self:
+            move.message_post(
+                body=self.env._("Included in the payment follow-up again.")
+            )
+        return True
+
     def action_open_followup_reminders(self):
         """The reminders that listed this invoice."""
         self.ensure_one()

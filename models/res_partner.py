@@ -1,9 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 FOLLOWUP_STATUS = [
     ("action", "Needs action"),
@@ -89,6 +89,18 @@ class ResPartner(models.Model):
         compute="_compute_followup_reminder_count",
         groups="account.group_account_invoice,account.group_account_readonly",
     )
+    followup_item_ids = fields.Many2many(
+        "account.move",
+        string="Open Invoices",
+        compute="_compute_followup_item_ids",
+        help="The customer's unpaid invoices and credit notes in this company, "
+        "with their follow-up level and exclusion.",
+    )
+    followup_summary = fields.Char(
+        string="Follow-up Story",
+        compute="_compute_followup_summary",
+        help="The level reached, the level due and the next date, in one " "sentence.",
+    )
     followup_status = fields.Selection(
         FOLLOWUP_STATUS,
         string="Follow-up Status",
@@ -119,6 +131,34 @@ class ResPartner(models.Model):
             partner.followup_amount_overdue = state.get("amount_overdue", 0.0)
             partner.followup_open_count = state.get("open_count", 0)
             partner.followup_status = state.get("status", "ok")
+
+    @api.depends_context("company")
+    def _compute_followup_item_ids(self):
+        """One search for all the customers."""
+        commercial = self.commercial_partner_id.filtered("id")
+        moves = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", commercial.ids),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            order="invoice_date_due, id",
+        )
+        by_partner = defaultdict(list)
+        for move in moves:
+            by_partner[move.commercial_partner_id.id].append(move.id)
+        for partner in self:
+            partner.followup_item_ids = [
+                Command.set(by_partner.get(partner.commercial_partner_id.id, []))
+            ]
+
+    @api.depends_context("company", "followup_date")
+    def _compute_followup_summary(self):
+        today = self.env["followup.engine"]._get_date()
+        for partner in self:
+            partner.followup_summary = partner._followup_story(today)
 
     @api.depends_context("company")
     def _compute_followup_last_move_date(self):
@@ -299,6 +339,56 @@ class ResPartner(models.Model):
         self.env["followup.batch"]._run_daily(batch_size=batch_size)
 
     # ------------------------------------------------------------------ HELPERS
+    def _followup_story(self, today):
+        """The level reached, the level due and the next date as one story: a
+        past date next to a higher level reached says why."""
+        self.ensure_one()
+        _ = self.env._
+        reached, due = self.followup_line_id, self.followup_next_line_id
+        parts = []
+        if reached and self.followup_date:
+            parts.append(
+                _(
+                    "Last reminder: %(level)s, on %(date)s.",
+                    level=reached.name,
+                    date=format_date(self.env, self.followup_date),
+                )
+            )
+        elif reached:
+            parts.append(_("Level reached: %(level)s.", level=reached.name))
+        if due:
+            parts.append(
+                _(
+                    "%(level)s is due since %(date)s: send it from Send Reminders.",
+                    level=due.name,
+                    date=format_date(self.env, self.followup_next_date or today),
+                )
+            )
+            if reached and due.delay < reached.delay:
+                parts.append(
+                    _(
+                        "It concerns newer invoices: the letter will be at %(level)s "
+                        "at least, a customer never gets a softer letter while "
+                        "invoices that reached a level are open.",
+                        level=reached.name,
+                    )
+                )
+        elif self.followup_next_date and self.followup_next_date > today:
+            parts.append(
+                _(
+                    "Next reminder on %(date)s.",
+                    date=format_date(self.env, self.followup_next_date),
+                )
+            )
+        elif self.followup_open_count:
+            parts.append(_("No reminder planned."))
+        excluded = self.followup_item_ids.filtered("followup_blocked")
+        if excluded:
+            parts.append(
+                _("%(count)s invoice(s) excluded from follow-up.", count=len(excluded))
+            )
+        return " ".join(parts) or _("Nothing to remind.")
+
     def _followup_is_professional(self):
         """A professional customer (a company, or with a VAT or SIRET number):
         the late-payment penalties of the Code de commerce apply to it, never

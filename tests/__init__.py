@@ -3,6 +3,7 @@ from . import test_demo_mail_sink
 from . import test_followup_auto_send
 from . import test_followup_config_errors
 from . import test_followup_cron
+from . import test_followup_customer_tab
 from . import test_followup_engine
 from . import test_followup_input
 from . import test_followup_letter_css
