@@ -2,7 +2,6 @@
 import bisect
 import calendar
 import logging
-import re
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -10,34 +9,22 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .followup_message import (
+    MESSAGE_PLACEHOLDERS,
+    default_message,
+    fill_placeholders,
+    message_error,
+)
+
 _logger = logging.getLogger(__name__)
 
-# Keys a level's message may use, with the description shown to the user.
-MESSAGE_PLACEHOLDERS = {
-    "partner_name": "Customer name",
-    "date": "Follow-up date",
-    "user_signature": "Signature of the user sending the reminder",
-    "company_name": "Company name",
-    "amount_due": "Total amount due, with currency",
-    "amount_overdue": "Overdue amount, with currency",
-    "level_name": "Name of the follow-up level",
-}
-
-# What a message may hold: %(key)s placeholders and %% for a percent sign. A "%"
-# that cannot start a placeholder ("10 % de remise") is a percent sign too.
-MESSAGE_MAX_LENGTH = 4000
 # due days of a level: up to ten years after the due date (the seeds go to 60)
 DELAY_MAX = 3650
 # term types counted on a calendar of days (not calendar days)
 WORKING_TERM_TYPES = ("working_days", "business_days")
-_PLACEHOLDER_RE = re.compile(r"%%|%\((?P<key>\w+)\)s")
-# what looks like a placeholder but is not a plain %(key)s: "%(key)d",
-# "%(key)20s", "%(key" left open, "%s", "%5d", "%-3s"
-_BAD_DIRECTIVE_RE = re.compile(
-    r"%\((?P<key>[^)]*)(?:\)(?P<after>[#0 +\-]*[\d.*]*[a-zA-Z]?))?"
-    r"|%(?P<bare>[#0+\-]*[\d.*]*[a-zA-Z])"
-)
 
+# due days of a new level after the last one, when the policy has no spacing yet
+NEW_LEVEL_SPACING = 15
 
 # Odoo's colour indexes, from a gentle reminder to collection: green, yellow,
 # orange, red, raspberry
@@ -51,6 +38,20 @@ class FollowupLine(models.Model):
     _description = "Payment Follow-up Level"
     _order = "policy_id, delay, id"
     _check_company_auto = True
+
+    @api.model
+    def default_get(self, fields_list):
+        """A level added on its policy's form sends no e-mail until a template
+        is chosen (choosing one, or ticking the e-mail, shows which)."""
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if (
+            "send_email" in fields_list
+            and context.get("followup_from_policy")
+            and "default_send_email" not in context
+        ):
+            values["send_email"] = False
+        return values
 
     policy_id = fields.Many2one(
         "followup.policy",
@@ -215,6 +216,35 @@ class FollowupLine(models.Model):
                         )
                     )
                 seen[level.delay] = level
+
+    # ------------------------------------------------------------------ ONCHANGE
+    @api.onchange("policy_id")
+    def _onchange_policy_id_new_level(self):
+        """A level added to a policy starts where its last level leaves off:
+        due as many days after it as it came after the one before (15 days
+        when there is none), with the default message."""
+        for line in self:
+            if line._origin or line.delay or line.description:
+                continue
+            delays = sorted((line.policy_id.line_ids - line).mapped("delay"))
+            spacing = (
+                delays[-1] - delays[-2] if len(delays) > 1 else NEW_LEVEL_SPACING
+            ) or NEW_LEVEL_SPACING
+            line.delay = min((delays[-1] if delays else 0) + spacing, DELAY_MAX)
+            line.description = default_message(self.env)
+
+    @api.onchange("mail_template_id")
+    def _onchange_mail_template_id(self):
+        """Choosing a template turns the e-mail on."""
+        for line in self.filtered("mail_template_id"):
+            line.send_email = True
+
+    @api.onchange("send_email")
+    def _onchange_send_email(self):
+        """Turned on without a template: the module's default one, shown so
+        that the user sees which e-mail leaves (and may choose another)."""
+        for line in self.filtered(lambda ln: ln.send_email and not ln.mail_template_id):
+            line.mail_template_id = self.env["followup.batch"]._mail_template(line)
 
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
@@ -413,36 +443,7 @@ class FollowupLine(models.Model):
     @api.model
     def _message_error(self, text):
         """Return why ``text`` is not a valid message, or False when it is."""
-        if not text:
-            return False
-        if len(text) > MESSAGE_MAX_LENGTH:
-            return self.env._(
-                "the message has %(length)s characters; a letter holds at most "
-                "%(max)s.",
-                length=len(text),
-                max=MESSAGE_MAX_LENGTH,
-            )
-        for match in _PLACEHOLDER_RE.finditer(text):
-            key = match.group("key")
-            if key is not None and key not in MESSAGE_PLACEHOLDERS:
-                return self.env._("unknown placeholder “%%(%(key)s)s”", key=key)
-        for match in _BAD_DIRECTIVE_RE.finditer(_PLACEHOLDER_RE.sub("", text)):
-            key = match.group("key")
-            if match.group("bare") is not None:
-                return self.env._(
-                    "“%(directive)s” has no name; use a named placeholder such as "
-                    "%%(partner_name)s, or write %%%% for a percent sign.",
-                    directive=match.group(0),
-                )
-            if key not in MESSAGE_PLACEHOLDERS:
-                return self.env._("unknown placeholder “%%(%(key)s)s”", key=key)
-            return self.env._(
-                "“%(directive)s”: write a placeholder exactly as %%(%(key)s)s, "
-                "with no width, precision or other conversion.",
-                directive=match.group(0),
-                key=key,
-            )
-        return False
+        return message_error(self.env, text)
 
     def _render_message(self, values):
         """The message in the current language, placeholders filled from ``values``
@@ -452,11 +453,6 @@ class FollowupLine(models.Model):
 
     @api.model
     def _fill_placeholders(self, text, values):
-        """``text`` with its ``%(key)s`` filled from ``values`` and ``%%`` as a
-        percent sign (a level's message, or the free message of a run)."""
-
-        def fill(match):
-            key = match.group("key")
-            return "%" if key is None else str(values.get(key) or "")
-
-        return _PLACEHOLDER_RE.sub(fill, text or "")
+        """``text`` (a level's message, or the free message of a run) filled
+        from ``values``, in the current language's typography."""
+        return fill_placeholders(text, values, self.env.lang)

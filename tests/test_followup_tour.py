@@ -6,6 +6,7 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
+from ..models.followup_message import default_message
 from .common import FollowupCommon
 
 BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
@@ -51,7 +52,33 @@ class TestFollowupTour(FollowupCommon, AccountTestInvoicingHttpCommon):
             login="admin",
         )
         self.assertEqual(self.policy.line_ids.mapped("delay"), [15, 30, 45, 60, 75])
-        self.assertEqual(self.policy.line_ids[-1].name, "Level 5: Collection agency")
+        self.assertRecordValues(
+            self.policy.line_ids[-1],
+            [
+                {
+                    "name": "Level 5: Collection agency",
+                    "send_email": False,
+                    "mail_template_id": False,
+                    "description": default_message(self.env),
+                    "manual_action": True,
+                    "manual_action_note": "Call the collection agency",
+                }
+            ],
+        )
+
+    def test_level_columns_fit_in_french(self):
+        """At 1366x768, in French, no column header of the levels is cut."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_payment_followup"], ["fr_FR"]
+        )
+        self.admin.lang = "fr_FR"
+        self.start_tour(
+            "/odoo/action-account_payment_followup.followup_policy_action/"
+            f"{self.policy.id}",
+            "account_payment_followup_level_columns_tour",
+            login="admin",
+        )
 
     def test_send_reminders_tour(self):
         today = fields.Date.context_today(self.admin)

@@ -68,7 +68,8 @@ function printAndConfirm() {
     ];
 }
 
-// Accounting > Configuration > Follow-up Levels: add a level to the default policy.
+// Accounting > Configuration > Follow-up Levels: add a level to the default
+// policy; it starts after the last level, without e-mail.
 registry.category("web_tour.tours").add("account_payment_followup_levels_tour", {
     url: "/odoo/action-account_payment_followup.followup_policy_action",
     steps: () => [
@@ -83,14 +84,22 @@ registry.category("web_tour.tours").add("account_payment_followup_levels_tour", 
             run: "click",
         },
         {
+            content: "It is due 15 days after the last level",
+            trigger: ".o_data_row.o_selected_row [name='delay'] input",
+            run() {
+                if (this.anchor.value !== "75") {
+                    throw new Error(`New level due after ${this.anchor.value} days`);
+                }
+            },
+        },
+        {
+            content: "It sends no e-mail until a template is chosen",
+            trigger: ".o_data_row.o_selected_row [name='send_email'] input:not(:checked)",
+        },
+        {
             content: "Name it",
             trigger: ".o_data_row.o_selected_row [name='name'] input",
             run: "edit Level 5: Collection agency",
-        },
-        {
-            content: "75 days after the due date",
-            trigger: ".o_data_row.o_selected_row [name='delay'] input",
-            run: "edit 75",
         },
         {
             content: "Save the policy",
@@ -100,6 +109,63 @@ registry.category("web_tour.tours").add("account_payment_followup_levels_tour", 
         {
             content: "Saved",
             trigger: ".o_form_saved",
+        },
+        {
+            content: "Open the new level's form",
+            trigger:
+                ".o_data_row:contains('Level 5: Collection agency') .o_list_record_open_form_view button",
+            run: "click",
+        },
+        {
+            content: "Plan a manual action",
+            trigger: ".o_form_view [name='manual_action'] input",
+            run: "click",
+        },
+        {
+            content: "The note of the action has its label",
+            trigger: ".o_form_view .o_form_label:contains('Action To Do')",
+        },
+        {
+            content: "Write it",
+            trigger: ".o_form_view [name='manual_action_note'] textarea",
+            run: "edit Call the collection agency",
+        },
+        {
+            content: "Save the level",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_saved",
+        },
+    ],
+});
+
+// A policy's levels: every column header fits (the full name shows on hover).
+registry.category("web_tour.tours").add("account_payment_followup_level_columns_tour", {
+    steps: () => [
+        {
+            content: "The levels' column headers fit",
+            trigger: ".o_field_x2many_list th[data-name='manual_action']",
+            run() {
+                const labels = document.querySelectorAll(
+                    ".o_field_x2many_list th[data-name] span.text-truncate"
+                );
+                for (const label of labels) {
+                    if (label.scrollWidth > label.clientWidth) {
+                        throw new Error(`Column header cut: ${label.textContent}`);
+                    }
+                }
+                // a short label: the field's full name on hover
+                const header = document.querySelector(
+                    ".o_field_x2many_list th[data-name='send_email'] [data-tooltip-info]"
+                );
+                const info = JSON.parse(header.dataset.tooltipInfo);
+                if (info.field.label !== "Envoyer un courriel") {
+                    throw new Error(`Hover shows ${info.field.label}`);
+                }
+            },
         },
     ],
 });
