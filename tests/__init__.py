@@ -7,6 +7,7 @@ from . import test_followup_customer_tab
 from . import test_followup_engine
 from . import test_followup_input
 from . import test_followup_letter_css
+from . import test_followup_level_editing
 from . import test_followup_penalty
 from . import test_followup_policy
 from . import test_followup_preview
