@@ -110,6 +110,14 @@ class FollowupBatch(models.AbstractModel):
                     "company %(company)s has no e-mail address to send from",
                     company=company.name,
                 )
+            elif channel == "email" and not self._mail_template(
+                collected[partner.id]["level"]
+            ):
+                skipped[partner] = self.env._(
+                    "follow-up level %(level)s has no e-mail template for payment "
+                    "reminders",
+                    level=collected[partner.id]["level"].name,
+                )
             else:
                 vals_list.append(vals)
         reminders = (
@@ -471,7 +479,8 @@ class FollowupBatch(models.AbstractModel):
                 if not template:
                     raise UserError(
                         self.env._(
-                            "follow-up level %(level)s has no e-mail template",
+                            "follow-up level %(level)s has no e-mail template for "
+                            "payment reminders",
                             level=group.followup_line_id[:1].name,
                         )
                     )

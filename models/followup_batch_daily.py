@@ -309,7 +309,14 @@ class FollowupBatch(models.AbstractModel):
         for company in companies:
             if "error" not in failed[company]:
                 worked[company].add("error")
-            Problem._report(company, failed[company], worked[company])
+            try:
+                with self.env.cr.savepoint():
+                    Problem._report(company, failed[company], worked[company])
+            except Exception:  # noqa: BLE001 - the next company is told all the same
+                _logger.exception(
+                    "Payment follow-up: the problems of %s could not be reported",
+                    company.name,
+                )
         Problem._forget_companies(companies)
         _logger.info("Payment follow-up: %s customers processed", done)
 

@@ -108,7 +108,8 @@ class FollowupConfigProblem(models.Model):
         without = email_levels.filtered(lambda line: not batch._mail_template(line))
         if without:
             problems["level_template"] = _(
-                "These follow-up levels have no e-mail template (it was deleted): "
+                "These follow-up levels have no e-mail template for payment "
+                "reminders (it was deleted, or is meant for other documents): "
                 "%(levels)s. Their reminders are not e-mailed. Choose a template "
                 "on each level, or untick “Send an E-mail” (Invoicing ▸ "
                 "Configuration ▸ Follow-up Levels).",

@@ -248,6 +248,13 @@ class TestFollowupConfigErrors(FollowupCommon):
         self.assertIn(self.level_0.name, self._settings_problems())
         self.assertFalse(self._run_cron())
         self.assertEqual(len(self._told(self.company)), 1)
+        # Send Reminders ▸ Send by E-mail says why instead of failing
+        wizard = self._send_by_email(
+            self.env["followup.send"].with_user(self.user_invoice).create({})
+        )
+        self.assertEqual(wizard.state, "done")
+        self.assertIn("has no e-mail template", wizard.result)
+        self.assertEqual(wizard.leftover_partner_ids, self.customer)
         # fixed on company A's levels: its customers are e-mailed
         template = self.env["mail.template"].create(
             {
@@ -263,6 +270,23 @@ class TestFollowupConfigErrors(FollowupCommon):
         self.assertFalse(self._told(self.company))
         self.assertFalse(self._settings_problems())
         self.assertEqual(len(self._told(self.company_b)), 1)
+
+    def test_template_of_another_model(self):
+        """A level given (by import or SQL) a template meant for contacts:
+        never rendered on the contact that happens to have the reminder's id,
+        the responsible is told."""
+        self.level_0.mail_template_id = self.env["mail.template"].create(
+            {
+                "name": "Contact greeting",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "subject": "Hello",
+                "body_html": "<p>Hello <t t-out='object.name'/></p>",
+            }
+        )
+        mails = self._run_cron()
+        self.assertNotIn(self.customer, mails.recipient_ids)
+        self.assertFalse(self._reminders(self.customer))
+        self._assert_b_reminded_and_a_told(mails, "meant for other documents")
 
     def test_template_cannot_be_rendered(self):
         """A template that fails to render: the reminders fail, without an
