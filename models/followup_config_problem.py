@@ -74,13 +74,12 @@ class FollowupConfigProblem(models.Model):
         :return: {problem code: what is wrong and how to fix it}
         """
         self = self.sudo()  # noqa: PLW0642 - the whole company, whoever asks
-        _ = self.env._
         problems = {}
         policies = self.env["followup.policy"].search([("company_id", "=", company.id)])
         levels = policies.line_ids
         usable = levels.filtered(lambda line: 0 <= line.delay <= DELAY_MAX)
         if not policies.filtered("is_default"):
-            problems["default_policy"] = _(
+            problems["default_policy"] = self.env._(
                 "%(company)s has no default follow-up policy: customers without "
                 "a policy of their own are never reminded. Tick “Company "
                 "Default” on one of its policies (Invoicing ▸ Configuration ▸ "
@@ -88,14 +87,14 @@ class FollowupConfigProblem(models.Model):
                 company=company.name,
             )
         for policy in policies.filtered(lambda pol: not pol.line_ids & usable):
-            problems[f"policy_{policy.id}"] = _(
+            problems[f"policy_{policy.id}"] = self.env._(
                 "Follow-up policy “%(policy)s” has no active level: its customers "
                 "are never reminded. Add a level or restore an archived one "
                 "(Invoicing ▸ Configuration ▸ Follow-up Levels).",
                 policy=policy.name,
             )
         for level in levels - usable:
-            problems[f"delay_{level.id}"] = _(
+            problems[f"delay_{level.id}"] = self.env._(
                 "Follow-up level “%(level)s” has %(delay)s due days, more than "
                 "%(max)s: it is never sent. Correct its due days (Invoicing ▸ "
                 "Configuration ▸ Follow-up Levels).",
@@ -107,7 +106,7 @@ class FollowupConfigProblem(models.Model):
         email_levels = usable.filtered("send_email")
         without = email_levels.filtered(lambda line: not batch._mail_template(line))
         if without:
-            problems["level_template"] = _(
+            problems["level_template"] = self.env._(
                 "These follow-up levels have no e-mail template for payment "
                 "reminders (it was deleted, or is meant for other documents): "
                 "%(levels)s. Their reminders are not e-mailed. Choose a template "
@@ -117,7 +116,7 @@ class FollowupConfigProblem(models.Model):
             )
         invalid = self._invalid_messages(email_levels)
         if invalid:
-            problems["level_message"] = _(
+            problems["level_message"] = self.env._(
                 "The message of these follow-up levels is invalid: %(levels)s. "
                 "Their reminders are not e-mailed automatically until it is "
                 "corrected on each level (Invoicing ▸ Configuration ▸ Follow-up "
@@ -133,7 +132,7 @@ class FollowupConfigProblem(models.Model):
             and email_levels.filtered("auto_send")
             and not sender["email_from"]
         ):
-            problems["sender"] = _(
+            problems["sender"] = self.env._(
                 "%(company)s has no e-mail address to send reminders from: the "
                 "daily run e-mails nobody. Give the company an e-mail address, or "
                 "choose a follow-up responsible who has one (Settings ▸ Invoicing "
@@ -164,7 +163,6 @@ class FollowupConfigProblem(models.Model):
         """The working schedule that working-day ``levels`` count on: one
         that cannot be read or has no working day makes them count Monday to
         Friday (see ``followup.engine._level_thresholds``)."""
-        _ = self.env._
         working = levels.filtered(lambda line: line._is_counted_in_working_days())
         schedule = company.resource_calendar_id
         if not working or not schedule:
@@ -178,7 +176,7 @@ class FollowupConfigProblem(models.Model):
                 )
         except Exception as error:  # noqa: BLE001 - what is wrong, told to a person
             return {
-                "schedule": _(
+                "schedule": self.env._(
                     "The working schedule “%(schedule)s” of %(company)s cannot be "
                     "read (%(error)s): working-day levels count Monday to Friday. "
                     "Correct its time zone and working hours, or choose another "
@@ -190,7 +188,7 @@ class FollowupConfigProblem(models.Model):
             }
         if not days and "working_days" in working.mapped("term_type"):
             return {
-                "schedule": _(
+                "schedule": self.env._(
                     "The working schedule “%(schedule)s” of %(company)s has no "
                     "working day in the coming year: working-day levels count "
                     "Monday to Friday. Add its working hours, or choose another "
@@ -204,12 +202,11 @@ class FollowupConfigProblem(models.Model):
     @api.model
     def _run_message(self, company, code, reason):
         """What a problem the daily run met means, in the current language."""
-        _ = self.env._
         if len(reason) > REASON_MAX_LENGTH:
             # a rendering error comes with its traceback: its start says enough
             reason = reason[:REASON_MAX_LENGTH].rstrip() + "…"
         if code == "letter":
-            return _(
+            return self.env._(
                 "The reminder letters of %(company)s cannot be rendered "
                 "(%(reason)s): its reminders are not e-mailed until they can. "
                 "Check the company's document layout (Settings ▸ General Settings "
@@ -219,14 +216,14 @@ class FollowupConfigProblem(models.Model):
             )
         if code.startswith("template_"):
             template = self.env["mail.template"].browse(int(code[9:])).exists()
-            return _(
+            return self.env._(
                 "The e-mail template “%(template)s” cannot be rendered "
                 "(%(reason)s): the reminders of its levels are not e-mailed until "
                 "it is corrected (Settings ▸ Technical ▸ Email Templates).",
                 template=template.name,
                 reason=reason,
             )
-        return _(
+        return self.env._(
             "The daily run of payment reminders stopped on an error for "
             "%(company)s (%(reason)s): its customers were not reminded, those of "
             "the other companies were. It tries again every day; if this goes "
