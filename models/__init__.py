@@ -21,3 +21,4 @@ from . import ir_actions_report
 from . import followup_ecb_rate
 from . import followup_penalty
 from . import followup_line_documents
+from . import followup_guard

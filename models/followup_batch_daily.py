@@ -364,6 +364,13 @@ class FollowupBatch(models.AbstractModel):
         to_email = auto.filtered(
             lambda p: levels[p.id].send_email and p.id not in refused
         )
+        # money received and not matched to their invoices: they have probably
+        # paid; a person reconciles before anyone reminds them
+        guard = self.env["followup.guard"]
+        unmatched = guard._unreconciled_money(company, to_email.ids)
+        held = to_email.filtered(lambda p: p.id in unmatched)
+        to_email -= held
+        guard._plan_reconcile_activities(company, date, held, unmatched)
         # decided once for the company: where e-mails leave from, the templates
         can_email = bool(self._sender(company)["email_from"])
         email_levels = self.env["followup.line"].union(
@@ -404,7 +411,7 @@ class FollowupBatch(models.AbstractModel):
                     "the last e-mail to %(email)s was not delivered",
                     email=refused[partner.id],
                 )
-        for partner in auto - by_email - manual_only - waiting:
+        for partner in auto - by_email - manual_only - waiting - held:
             if levels[partner.id].send_letter:
                 reasons.setdefault(partner, self.env._("this level is sent by letter"))
         for partner in partners - auto:

@@ -5,6 +5,7 @@ from . import test_followup_config_errors
 from . import test_followup_cron
 from . import test_followup_customer_tab
 from . import test_followup_engine
+from . import test_followup_guard
 from . import test_followup_input
 from . import test_followup_letter_css
 from . import test_followup_level_editing

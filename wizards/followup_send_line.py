@@ -38,6 +38,12 @@ class FollowupSendLine(models.TransientModel):
     proposed_level_id = fields.Many2one("followup.line", string="Level Due")
     policy_id = fields.Many2one("followup.policy", string="Follow-up Policy")
     level_color = fields.Integer(related="level_id.color")
+    unmatched_amount = fields.Monetary(
+        string="Unreconciled Payments",
+        help="Money received from this customer and not reconciled with its "
+        "invoices yet (payments, bank statement lines): it has probably paid. "
+        "Reconcile before reminding; the daily run holds such customers back.",
+    )
     max_level_id = fields.Many2one("followup.line", string="Max Level Reached")
     followup_date = fields.Date(string="Latest Follow-up")
     last_move_date = fields.Date(string="Last Movement")
@@ -107,6 +113,7 @@ class FollowupSendLine(models.TransientModel):
             partners, company, wizard.date, due_limit=wizard.due_limit
         )
         last_moves = engine._get_last_move_dates(company, due_ids)
+        unmatched = self.env["followup.guard"]._unreconciled_money(company, due_ids)
         policy = wizard.policy_id
         vals_list = []
         for partner in partners.sorted(lambda p: (p.name or "").lower()):
@@ -128,6 +135,7 @@ class FollowupSendLine(models.TransientModel):
                     "max_level_id": state["max_line"],
                     "followup_date": state["followup_date"],
                     "last_move_date": last_moves.get(partner.id),
+                    "unmatched_amount": unmatched.get(partner.id, 0.0),
                     "item_ids": [
                         Command.create(self._prepare_item_vals(item)) for item in items
                     ],
