@@ -260,7 +260,9 @@ class FollowupBatch(models.AbstractModel):
         email_from = (user.email and user.email_formatted) or (
             company.email and company.email_formatted
         )
-        signature = user.name or company.name
+        # who signs, and their role: no one (a daily run without a responsible)
+        # leaves the signature out, and the letter ends with the company's name
+        signature = "\n".join(filter(None, (user.name, user.partner_id.function)))
         return {"user": user, "email_from": email_from or False, "signature": signature}
 
     @api.model

@@ -1,5 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import format_date
+
+
+def followup_place_date(reminder):
+    """Where and when the letter is written, in its language: « Lyon, le 26
+    novembre 2026 » (the company's city, the date in full; « 1er » for the
+    first of a month in French)."""
+    env = reminder.with_context(lang=reminder.lang or reminder.env.lang).env
+    date = format_date(env, reminder.date, lang_code=env.lang, date_format="long")
+    if (env.lang or "").startswith("fr") and reminder.date.day == 1:
+        date = "1er" + date[1:]
+    city = reminder.company_id.city
+    return env._("%(city)s, %(date)s", city=city, date=date) if city else date
 
 
 class ReportFollowupLetter(models.AbstractModel):
@@ -50,6 +63,7 @@ class ReportFollowupLetter(models.AbstractModel):
             "doc_model": "res.partner",
             "docs": partners,
             "reminders": reminders,
+            "followup_place_date": followup_place_date,
             "statements": self.env["followup.penalty"]._letter_statements(
                 self.env["followup.reminder"].concat(*reminders.values())
             ),
@@ -70,5 +84,6 @@ class ReportFollowupReminder(models.AbstractModel):
             "doc_ids": docids,
             "doc_model": "followup.reminder",
             "docs": reminders,
+            "followup_place_date": followup_place_date,
             "statements": self.env["followup.penalty"]._letter_statements(reminders),
         }

@@ -323,7 +323,7 @@ class TestFollowupSend(FollowupCommon):
         for expected in (
             "Madame, Monsieur",
             "Alpha Bâtiment",
-            "01/03/2026",
+            "1er mars 2026",
             "Code de commerce",
             "40 €",
             "500,00",
