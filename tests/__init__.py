@@ -8,6 +8,7 @@ from . import test_followup_engine
 from . import test_followup_guard
 from . import test_followup_input
 from . import test_followup_letter_css
+from . import test_followup_letter_fr
 from . import test_followup_level_editing
 from . import test_followup_penalty
 from . import test_followup_policy
