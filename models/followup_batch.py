@@ -422,20 +422,20 @@ class FollowupBatch(models.AbstractModel):
         return template
 
     @api.model
-    def _render_emails(self, template, reminders):
+    def _render_emails(self, template, reminders, composer=None):
         """{reminder id: {"subject", "body_html"}} in each customer's language,
-        from a ``mail.template`` or from a composer (the wizard's e-mail
-        settings, rendered with the rights its fields allow)."""
-        if template._name == "mail.template":
-            return template.sudo()._generate_template(
-                reminders.ids, ["subject", "body_html"]
-            )
-        subjects = template._render_field("subject", reminders.ids, compute_lang=True)
-        bodies = template._render_field("body", reminders.ids, compute_lang=True)
-        return {
-            rid: {"subject": subjects[rid], "body_html": bodies[rid]}
-            for rid in reminders.ids
-        }
+        from the level's ``mail.template``; the fields the user changed in the
+        wizard's e-mail settings (``composer``, ``mail.composer.mixin``) replace
+        the template's, rendered with the rights those fields allow."""
+        rendered = template.sudo()._generate_template(
+            reminders.ids, ["subject", "body_html"]
+        )
+        for field in composer._followup_changed_fields() if composer else ():
+            values = composer._render_field(field, reminders.ids, compute_lang=True)
+            key = "body_html" if field == "body" else field
+            for rid in reminders.ids:
+                rendered[rid][key] = values[rid]
+        return rendered
 
     @api.model
     def _pdf_workers(self):
@@ -459,9 +459,9 @@ class FollowupBatch(models.AbstractModel):
         language, letter attached) on the reminder; queue it, never wait for the
         mail server. One failing customer never stops the others.
 
-        :param composer: a ``mail.composer.mixin`` record whose subject and body
-            replace the levels' templates for every reminder (the user changed
-            them for this run)
+        :param composer: a ``mail.composer.mixin`` record whose changed subject
+            or body replaces the levels' templates' for every reminder (the user
+            changed it for this run)
         :param config_errors: when given, filled with {customer: (problem code,
             reason)} for the e-mails whose template is missing or cannot be
             rendered (see :meth:`_deliver`)
@@ -469,7 +469,7 @@ class FollowupBatch(models.AbstractModel):
         """
         by_template = {}
         for reminder in reminders:
-            template = composer or self._mail_template(reminder.followup_line_id)
+            template = self._mail_template(reminder.followup_line_id)
             by_template.setdefault(template, reminders.browse())
             by_template[template] |= reminder
         sent, failed = reminders.browse(), {}
@@ -486,7 +486,7 @@ class FollowupBatch(models.AbstractModel):
                             level=group.followup_line_id[:1].name,
                         )
                     )
-                rendered = self._render_emails(template, group)
+                rendered = self._render_emails(template, group, composer=composer)
             except Exception as error:  # noqa: BLE001 - reported on each reminder
                 _logger.warning("Follow-up e-mail template failed: %s", error)
                 failed.update(dict.fromkeys(group, str(error)))

@@ -14,13 +14,19 @@ out: it is settled.
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
 INDEMNITY_EUR = 40.0
+# the fixed indemnity of D. 441-5 exists for invoices due from this day on
+INDEMNITY_START = date(2013, 1, 1)
+# commercial claims are time-barred after five years (article L. 110-4)
+HORIZON_YEARS = 5
 
 
 class FollowupPenalty(models.AbstractModel):
@@ -69,16 +75,24 @@ class FollowupPenalty(models.AbstractModel):
             if not periods:
                 continue
             first = move_lines[0]
+            due = min(line["due_date"] for line in move_lines)
+            move_indemnity = indemnity if due >= INDEMNITY_START else 0.0
             entry = {
                 "move_id": move_id,
                 "name": first["name"],
-                "due_date": min(line["due_date"] for line in move_lines),
+                "due_date": due,
                 "amount": sum(line["balance"] for line in move_lines),
-                "days": sum(period["days"] for period in periods),
+                # days late of the latest instalment, not a sum of instalments
+                "days": max(
+                    (period["date_to"] - line["due_date"]).days
+                    for line in move_lines
+                    for period in periods
+                    if period["date_from"] > line["due_date"]
+                ),
                 "periods": periods,
                 "penalties": penalties,
-                "indemnity": indemnity,
-                "total": penalties + indemnity,
+                "indemnity": move_indemnity,
+                "total": penalties + move_indemnity,
             }
             statement = statements.setdefault(
                 first["partner_id"],
@@ -116,7 +130,13 @@ class FollowupPenalty(models.AbstractModel):
                    AND account.account_type = 'asset_receivable'
                    AND aml.balance > 0
                    AND aml.date_maturity < %(date)s
+                   AND aml.date_maturity >= %(horizon)s
+                   AND NOT COALESCE(aml.blocked, FALSE)
                    AND NOT COALESCE(move.followup_penalty_waived, FALSE)
+                   AND NOT EXISTS (
+                        SELECT 1 FROM account_move late
+                         WHERE late.followup_penalty_move_id = move.id
+                   )
                    AND (billed.id IS NULL OR billed.state = 'cancel')
                    AND (
                         aml.amount_residual > 0
@@ -134,6 +154,7 @@ class FollowupPenalty(models.AbstractModel):
                 company=company.id,
                 partners=partners.ids,
                 date=date,
+                horizon=date - relativedelta(years=HORIZON_YEARS),
             )
         )
         return [
@@ -257,9 +278,13 @@ class FollowupPenalty(models.AbstractModel):
                 statements = self._statements(partners, company, date)
             except UserError:
                 half_end = self._last_rated_day()
-                if not half_end:
+                if not half_end or half_end >= date:
                     continue
-                statements = self._statements(partners, company, half_end)
+                try:
+                    statements = self._statements(partners, company, half_end)
+                except UserError:
+                    # a gap in the rates before: no statement rather than no letter
+                    continue
                 for statement in statements.values():
                     statement["as_of"] = half_end
             for partner_id, statement in statements.items():

@@ -104,7 +104,32 @@ class TestFollowupPenalty(FollowupCommon):
             [self.invoice.id],
         )
 
+    def test_disputed_time_barred_and_penalty_invoices_are_left_out(self):
+        disputed = self._create_invoice(
+            self.pro, 700.0, "2025-04-01", "2025-04-30", company=self.fr_company
+        )
+        self.assertIn(
+            disputed.id, [line["move_id"] for line in self._statement()["lines"]]
+        )
+        disputed.followup_blocked = True
+        self.assertEqual(
+            [line["move_id"] for line in self._statement()["lines"]],
+            [self.invoice.id],
+        )
+        # more than five years late: time-barred (article L. 110-4)
+        old = self._create_invoice(
+            self.pro, 900.0, "2020-01-01", "2020-11-30", company=self.fr_company
+        )
+        self.assertNotIn(
+            old.id, [line["move_id"] for line in self._statement()["lines"]]
+        )
+
     def test_contractual_rate_and_missing_ecb_half_year(self):
+        # whatever the shipped data holds by now, the second half of 2026 is
+        # missing in this test
+        self.env["followup.ecb.rate"].search(
+            [("date_start", ">=", "2026-07-01")]
+        ).unlink()
         with self.assertRaisesRegex(UserError, "half-year starting 2026-07-01"):
             self._statement(on=date(2026, 11, 26))
         self.fr_company.write(
@@ -181,6 +206,9 @@ class TestFollowupPenalty(FollowupCommon):
     def test_letter_without_the_rate_of_the_half_year(self):
         """The ECB rate of the second half of 2026 is not entered: the formal
         notice still goes out, its statement drawn up to 30 June 2026."""
+        self.env["followup.ecb.rate"].search(
+            [("date_start", ">=", "2026-07-01")]
+        ).unlink()
         levels = self.env["followup.policy"]._get_company_default(self.fr_company)
         wizard = self.env["followup.send"].create(
             {

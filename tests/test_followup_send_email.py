@@ -350,3 +350,23 @@ class TestFollowupSendEmail(FollowupCommon):
         self._send_by_email(self._wizard())
         for mail in self._new_mails(existing):
             self.assertEqual(len(mail.attachment_ids), 1)
+
+    def test_changed_subject_keeps_each_levels_body(self):
+        """Levels with their own templates: changing the subject for the run
+        keeps each level's body, and the other way round."""
+        default = self.env.ref("account_payment_followup.followup_mail_template")
+        self.levels[1].mail_template_id = default.copy(
+            {"body_html": "<p>Second level: <t t-out='object.partner_id.name'/></p>"}
+        )
+        existing = self.env["mail.mail"].search([])
+        wizard = self._wizard()
+        beta = wizard.line_ids.filtered(lambda ln: ln.partner_id == self.beta)
+        beta.level_id = self.levels[1]
+        wizard.action_send_email()
+        wizard.subject = "Relance {{ object.partner_id.name }}"
+        wizard.action_confirm()
+        mails = {m.recipient_ids: m for m in self._new_mails(existing)}
+        self.assertEqual(mails[self.beta].subject, "Relance Beta Conseil")
+        self.assertIn("Second level: Beta Conseil", mails[self.beta].body_html)
+        self.assertEqual(mails[self.alpha].subject, "Relance Alpha Bâtiment")
+        self.assertIn("Dear Alpha Bâtiment", mails[self.alpha].body_html)

@@ -14,9 +14,10 @@ class FollowupSend(models.TransientModel):
     "Confirm".
 
     The settings are Odoo's composer (``mail.composer.mixin``): subject and body
-    come from the first customer's level template; changed, they replace the
-    levels' templates for every e-mail of the run, rendered with the rights the
-    user has on templates."""
+    come from the first customer's level template; the one the user changes
+    replaces that field of every level's template for every e-mail of the run,
+    rendered with the rights the user has on templates; the other stays each
+    level's own."""
 
     _name = "followup.send"
     _inherit = ["followup.send", "mail.composer.mixin"]
@@ -148,9 +149,7 @@ class FollowupSend(models.TransientModel):
             )
         )
         busy.sudo().unlink()
-        changed = self.subject != self.template_id.subject or (
-            not self.body_has_template_value
-        )
+        changed = bool(self._followup_changed_fields())
         done = self.env["followup.reminder"]
         to_send = drafts - busy - stale
         for company in to_send.company_id:
@@ -184,11 +183,25 @@ class FollowupSend(models.TransientModel):
         first = self._first_reminder()
         if not first or not self.template_id:
             return "", "", ""
+        batch = self.env["followup.batch"]
         try:
-            rendered = self.env["followup.batch"]._render_emails(self, first)
+            rendered = batch._render_emails(
+                batch._mail_template(first.followup_line_id), first, composer=self
+            )
         except Exception as error:  # noqa: BLE001 - shown to the user, not raised
             return "", "", str(error)
         return rendered[first.id]["subject"], rendered[first.id]["body_html"], ""
+
+    def _followup_changed_fields(self):
+        """The composer's fields the user changed for this run ("subject",
+        "body"): only those replace each level's template."""
+        self.ensure_one()
+        changed = set()
+        if self.subject != self.template_id.subject:
+            changed.add("subject")
+        if not self.body_has_template_value:
+            changed.add("body")
+        return changed
 
     def _first_reminder(self):
         """The prepared reminder of the first customer in the list's order: the
