@@ -13,8 +13,9 @@ An invoice whose penalties were billed (and not cancelled) or waived is left
 out: it is settled.
 """
 
+import datetime
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -24,7 +25,7 @@ from odoo.tools import SQL, format_date
 
 INDEMNITY_EUR = 40.0
 # the fixed indemnity of D. 441-5 exists for invoices due from this day on
-INDEMNITY_START = date(2013, 1, 1)
+INDEMNITY_START = datetime.date(2013, 1, 1)
 # commercial claims are time-barred after five years (article L. 110-4)
 HORIZON_YEARS = 5
 
