@@ -3,8 +3,9 @@
 
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
-from odoo import Command, api, models
+from odoo import Command, api, fields, models
 from odoo.modules import module
 
 _logger = logging.getLogger(__name__)
@@ -110,15 +111,7 @@ class FollowupBatch(models.AbstractModel):
         }
         all_moves = self.env["account.move"].sudo().union(*moves.values())
         missing = all_moves.filtered(lambda move: not move.invoice_pdf_report_id)
-        streams = {}
-        if missing:
-            streams = (
-                self.env["ir.actions.report"]
-                .sudo()
-                ._render_qweb_pdf_prepare_streams(
-                    "account.account_invoices", {}, res_ids=missing.ids
-                )
-            )
+        streams = self._invoice_streams(missing)
         vals_list, owners = [], []
         attached = {reminder.id: [] for reminder in asking}
         for reminder in asking:
@@ -140,6 +133,35 @@ class FollowupBatch(models.AbstractModel):
         for reminder_id, attachment in zip(owners, attachments, strict=True):
             attached[reminder_id].append(attachment.id)
         return attached
+
+    @api.model
+    def _invoice_streams(self, moves):
+        """{invoice id: {"stream"}} of ``moves`` printed in one report call; when
+        one cannot be printed, the others are printed one by one and it is left
+        out."""
+        if not moves:
+            return {}
+        Report = self.env["ir.actions.report"].sudo()
+        report = "account.account_invoices"
+        try:
+            return Report._render_qweb_pdf_prepare_streams(
+                report, {}, res_ids=moves.ids
+            )
+        except Exception as error:  # noqa: BLE001 - the others are printed
+            _logger.warning("Follow-up: invoices could not be printed: %s", error)
+        streams = {}
+        for move in moves:
+            try:
+                streams.update(
+                    Report._render_qweb_pdf_prepare_streams(
+                        report, {}, res_ids=move.ids
+                    )
+                )
+            except Exception as error:  # noqa: BLE001 - left out, the letter lists it
+                _logger.warning(
+                    "Follow-up: invoice %s not printed: %s", move.name, error
+                )
+        return streams
 
     @api.model
     def _set_levels_by_hand(self, levels):
@@ -244,6 +266,7 @@ class FollowupBatch(models.AbstractModel):
         """
         self = self.sudo()  # noqa: PLW0642 - the daily run covers every company
         self._close_paid_manual_actions()
+        self._drop_abandoned_drafts()
         date = self.env["followup.engine"]._get_date()  # today, or the context's
         companies = self.env["res.company"].search([("followup_auto_send", "=", True)])
         state = self.env["followup.partner.state"]
@@ -319,6 +342,18 @@ class FollowupBatch(models.AbstractModel):
                 )
         Problem._forget_companies(companies)
         _logger.info("Payment follow-up: %s customers processed", done)
+
+    @api.model
+    def _drop_abandoned_drafts(self):
+        """Reminders prepared by Send Reminders and never confirmed (the dialog
+        was closed instead of Back) are dropped after a day: their wizard is
+        gone, and they are no history."""
+        self.env["followup.reminder"].sudo().search(
+            [
+                ("state", "=", "draft"),
+                ("create_date", "<", fields.Datetime.now() - timedelta(days=1)),
+            ]
+        ).unlink()
 
     @api.model
     def _close_paid_manual_actions(self):

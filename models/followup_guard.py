@@ -22,7 +22,8 @@ class FollowupGuard(models.AbstractModel):
         """{commercial partner id: amount} received from these customers in
         ``company`` and not reconciled yet (one query): incoming payments whose
         receivable line is open, and unreconciled incoming bank statement lines
-        with the customer as partner."""
+        with the customer as partner. Less than a hundred cents (a rounding
+        leftover) does not count."""
         if not partner_ids:
             return {}
         self.env.flush_all()
@@ -41,6 +42,7 @@ class FollowupGuard(models.AbstractModel):
                        AND move.state = 'posted'
                        AND move.origin_payment_id IS NOT NULL
                        AND account.account_type = 'asset_receivable'
+                       AND NOT aml.reconciled
                        AND aml.amount_residual < 0
                     UNION ALL
                     SELECT partner.commercial_partner_id, line.amount
@@ -54,9 +56,12 @@ class FollowupGuard(models.AbstractModel):
                        AND NOT COALESCE(line.is_reconciled, FALSE)
                 ) money
               GROUP BY partner_id
+                -- a rounding leftover is no payment
+                HAVING SUM(amount) >= %(threshold)s
                 """,
                 company=company.id,
                 partners=list(partner_ids),
+                threshold=company.currency_id.rounding * 100,
             )
         )
         return dict(self.env.cr.fetchall())

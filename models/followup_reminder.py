@@ -181,6 +181,13 @@ class FollowupReminder(models.Model):
         to their new level, with the user's rights on invoices. Nothing is
         rendered again."""
         drafts = self.filtered(lambda r: r.state == "draft")
+        if any(reminder.channel == "email" for reminder in drafts):
+            raise UserError(
+                self.env._(
+                    "An e-mail reminder is sent from Send Reminders (Confirm and "
+                    "Send), not marked as sent: its e-mail never left."
+                )
+            )
         return drafts._action_done()
 
     def action_cancel(self):

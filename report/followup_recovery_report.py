@@ -10,13 +10,36 @@ class FollowupRecoveryReport(models.Model):
     and which channel bring money in.
 
     A SQL view over the reminders, their items and the reconciliations of those
-    items (one set-based query, read by pivot and graph)."""
+    items (one set-based query, read by pivot and graph). A payment counts for
+    the latest reminder of its invoice before it; credit notes are not money
+    received."""
 
     _name = "followup.recovery.report"
     _description = "Payment Follow-up Recovery Figures"
     _auto = False
     _order = "date desc"
     _rec_name = "reminder_id"
+    # what the view reads: flushed before any search on it
+    _depends = {
+        "followup.reminder": [
+            "company_id",
+            "partner_id",
+            "followup_line_id",
+            "channel",
+            "date",
+            "state",
+        ],
+        "followup.reminder.item": [
+            "reminder_id",
+            "aml_id",
+            "level_id",
+            "amount_residual",
+        ],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount"],
+        "account.move.line": ["date", "move_id"],
+        "account.move": ["origin_payment_id", "statement_line_id"],
+        "res.company": ["currency_id"],
+    }
 
     reminder_id = fields.Many2one("followup.reminder", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -97,10 +120,31 @@ class FollowupRecoveryReport(models.Model):
                             ON partial.debit_move_id = item.aml_id
                           JOIN account_move_line pay
                             ON pay.id = partial.credit_move_id
+                          JOIN account_move pay_move ON pay_move.id = pay.move_id
                          WHERE item.reminder_id = reminder.id
                            AND item.level_id IS NOT NULL
                            AND item.amount_residual > 0
                            AND pay.date >= reminder.date
+                           -- money received (a payment, a bank statement line),
+                           -- not a credit note
+                           AND (
+                                pay_move.origin_payment_id IS NOT NULL
+                                OR pay_move.statement_line_id IS NOT NULL
+                           )
+                           -- a payment counts for the latest reminder of the
+                           -- invoice before it, not for every earlier one
+                           AND NOT EXISTS (
+                                SELECT 1
+                                  FROM followup_reminder_item later_item
+                                  JOIN followup_reminder later
+                                    ON later.id = later_item.reminder_id
+                                 WHERE later_item.aml_id = item.aml_id
+                                   AND later_item.level_id IS NOT NULL
+                                   AND later.state = 'done'
+                                   AND (later.date, later.id)
+                                       > (reminder.date, reminder.id)
+                                   AND later.date <= pay.date
+                           )
                       ) paid ON TRUE
                      WHERE reminder.state = 'done'
                 )

@@ -53,6 +53,17 @@ class TestFollowupGuard(FollowupCommon):
             }
         )
         self.assertEqual(self._money(), {self.other.id: 120.0})
+        # a rounding leftover is no payment
+        self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.company_data["default_journal_bank"].id,
+                "partner_id": self.customer.id,
+                "amount": 0.02,
+                "date": "2026-01-25",
+                "payment_ref": "ECART",
+            }
+        )
+        self.assertEqual(self._money(), {self.other.id: 120.0})
 
     def _unmatched_payment(self, partner, amount):
         payment = self.env["account.payment"].create(

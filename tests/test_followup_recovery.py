@@ -85,3 +85,51 @@ class TestFollowupRecovery(FollowupCommon):
     def test_a_billing_user_reads_the_figures(self):
         report = self.env["followup.recovery.report"].with_user(self.user_invoice)
         self.assertEqual(report.search_count([]), 3)
+
+    def test_a_payment_counts_for_the_latest_reminder_before_it(self):
+        """Reminded on 1 March (level 1, e-mail) and 1 April (level 2, letter),
+        paid on 5 April: the payment counts for the letter only."""
+        twice = self.env["res.partner"].create(
+            {"name": "Relancé Deux Fois", "email": "rdf@exemple.fr"}
+        )
+        invoice = self._create_invoice(twice, 400.0, "2026-01-10", "2026-01-20")
+        first = self.env["followup.send"].create(
+            {
+                "date": REMINDED,
+                "due_limit": REMINDED,
+                "partner_ids": [(6, 0, twice.ids)],
+            }
+        )
+        self._send_by_email(first)
+        second = self.env["followup.send"].create(
+            {
+                "date": "2026-04-01",
+                "due_limit": "2026-04-01",
+                "partner_ids": [(6, 0, twice.ids)],
+            }
+        )
+        second.line_ids.level_id = self.levels[1]
+        second.action_print()
+        second.action_confirm()
+        self.assertEqual(second.reminder_ids.followup_line_id, self.levels[1])
+        self._pay(invoice, 400.0, "2026-04-05")
+        figures = {
+            group["channel"]: group
+            for group in self.env["followup.recovery.report"].read_group(
+                [("partner_id", "=", twice.id)],
+                ["amount_paid:sum", "amount_paid_7:sum"],
+                ["channel"],
+                lazy=False,
+            )
+        }
+        self.assertEqual(figures["email"]["amount_paid"], 0.0)
+        self.assertEqual(figures["letter"]["amount_paid"], 400.0)
+        self.assertEqual(figures["letter"]["amount_paid_7"], 400.0)
+        # a credit note is not money received
+        refund = self._create_invoice(
+            self.never, 300.0, "2026-03-20", "2026-03-20", move_type="out_refund"
+        )
+        (refund.line_ids | self.never_1.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        self.assertEqual(self._figures(["channel"])[("letter",)]["amount_paid"], 0.0)

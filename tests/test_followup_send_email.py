@@ -370,3 +370,45 @@ class TestFollowupSendEmail(FollowupCommon):
         self.assertIn("Second level: Beta Conseil", mails[self.beta].body_html)
         self.assertEqual(mails[self.alpha].subject, "Relance Alpha Bâtiment")
         self.assertIn("Dear Alpha Bâtiment", mails[self.alpha].body_html)
+
+    def test_abandoned_email_drafts(self):
+        """The dialog closed on the e-mail settings: the drafts cannot be marked
+        as sent (no e-mail left), and the daily run drops them after a day."""
+        wizard = self._wizard()
+        wizard.action_send_email()
+        drafts = wizard.reminder_ids
+        with self.assertRaisesRegex(UserError, "never left"):
+            drafts.action_done()
+        self.assertFalse((self.alpha_1 | self.beta_1).followup_line_id)
+        self.env["res.partner"]._cron_send_followup_reminders()
+        self.assertTrue(drafts.exists())
+        self.env.cr.execute(
+            "UPDATE followup_reminder SET create_date = now() - interval '2 days' "
+            "WHERE id = ANY(%s)",
+            [drafts.ids],
+        )
+        self.env["res.partner"]._cron_send_followup_reminders()
+        self.assertFalse(drafts.exists())
+
+    def test_an_invoice_that_cannot_be_printed_is_left_out(self):
+        from unittest.mock import patch
+
+        from odoo.addons.base.models.ir_actions_report import IrActionsReport
+
+        self.levels[0].attach_invoices = True
+        original = IrActionsReport._render_qweb_pdf_prepare_streams
+
+        def broken_for_alpha(report, report_ref, data, res_ids=None):
+            if report_ref == "account.account_invoices" and self.alpha_1.id in res_ids:
+                raise ValueError("invoice layout exploded")
+            return original(report, report_ref, data, res_ids=res_ids)
+
+        existing = self.env["mail.mail"].search([])
+        with patch.object(
+            IrActionsReport, "_render_qweb_pdf_prepare_streams", broken_for_alpha
+        ):
+            self._send_by_email(self._wizard())
+        mails = {m.recipient_ids: m for m in self._new_mails(existing)}
+        # both e-mailed; Beta's invoice attached, Alpha's left out
+        self.assertEqual(len(mails[self.alpha].attachment_ids), 1)
+        self.assertEqual(len(mails[self.beta].attachment_ids), 2)
