@@ -133,3 +133,21 @@ class FollowupCommon(AccountTestInvoicingCommon):
             .create({"amount": amount, "payment_date": fields.Date.to_date(date)})
             ._create_payments()
         )
+
+
+class FollowupSendCommon(FollowupCommon):
+    """Three customers for Send Reminders: Alpha with two invoices, Beta with
+    one, Gamma with one and no e-mail address."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.email = "compta@durand.example"
+        Partner = cls.env["res.partner"].with_context(default_is_company=True)
+        cls.alpha = Partner.create({"name": "Alpha Bâtiment", "email": "a@alpha.fr"})
+        cls.beta = Partner.create({"name": "Beta Conseil", "email": "b@beta.fr"})
+        cls.gamma = Partner.create({"name": "Gamma Sans Mail"})
+        cls.alpha_1 = cls._create_invoice(cls.alpha, 1200.0, "2026-01-10", "2026-01-20")
+        cls.alpha_2 = cls._create_invoice(cls.alpha, 300.0, "2026-01-12", "2026-01-22")
+        cls.beta_1 = cls._create_invoice(cls.beta, 450.0, "2026-01-01", "2026-01-31")
+        cls.gamma_1 = cls._create_invoice(cls.gamma, 80.0, "2026-01-05", "2026-01-05")

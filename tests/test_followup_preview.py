@@ -6,28 +6,15 @@ import lxml.html
 
 from odoo.tests import Form, tagged
 
-from .common import FollowupCommon, pdf_pages
+from .common import FollowupSendCommon, pdf_pages
 
 TODAY = date(2026, 3, 1)
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupPreview(FollowupCommon):
+class TestFollowupPreview(FollowupSendCommon):
     """Send Reminders previews any customer's letter and e-mail from its line,
     as they would leave, without changing the wizard or keeping anything."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.email = "compta@durand.example"
-        Partner = cls.env["res.partner"].with_context(default_is_company=True)
-        cls.alpha = Partner.create({"name": "Alpha Bâtiment", "email": "a@alpha.fr"})
-        cls.beta = Partner.create({"name": "Beta Conseil", "email": "b@beta.fr"})
-        cls.gamma = Partner.create({"name": "Gamma Sans Mail"})
-        cls.alpha_1 = cls._create_invoice(cls.alpha, 1200.0, "2026-01-10", "2026-01-20")
-        cls.alpha_2 = cls._create_invoice(cls.alpha, 300.0, "2026-01-12", "2026-01-22")
-        cls.beta_1 = cls._create_invoice(cls.beta, 450.0, "2026-01-01", "2026-01-31")
-        cls.gamma_1 = cls._create_invoice(cls.gamma, 80.0, "2026-01-05", "2026-01-05")
 
     def _form(self):
         return Form(

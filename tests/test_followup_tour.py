@@ -45,6 +45,13 @@ class TestFollowupTour(FollowupCommon, AccountTestInvoicingHttpCommon):
         except ImportError:
             self.skipTest("the Python package websocket-client is missing")
 
+    def _admin_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_payment_followup"], ["fr_FR"]
+        )
+        self.admin.lang = "fr_FR"
+
     def test_levels_tour(self):
         self.start_tour(
             "/odoo/action-account_payment_followup.followup_policy_action",
@@ -68,15 +75,27 @@ class TestFollowupTour(FollowupCommon, AccountTestInvoicingHttpCommon):
 
     def test_level_columns_fit_in_french(self):
         """At 1366x768, in French, no column header of the levels is cut."""
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(
-            ["account_payment_followup"], ["fr_FR"]
-        )
-        self.admin.lang = "fr_FR"
+        self._admin_in_french()
         self.start_tour(
             "/odoo/action-account_payment_followup.followup_policy_action/"
             f"{self.policy.id}",
             "account_payment_followup_level_columns_tour",
+            login="admin",
+        )
+
+    def test_send_reminders_columns_fit_in_french(self):
+        """At 1366x768, in French, Send Reminders' customers fit the dialog."""
+        self._admin_in_french()
+        long_name = self.env["res.partner"].create(
+            {
+                "name": "Établissements Lefebvre-Marchand et Fils Réunis",
+                "email": "compta@lefebvre-marchand.example",
+            }
+        )
+        self._create_invoice(long_name, 123456.78, "2026-01-01")
+        self.start_tour(
+            "/odoo/action-account_payment_followup.followup_send_action",
+            "account_payment_followup_send_columns_tour",
             login="admin",
         )
 

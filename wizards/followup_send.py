@@ -148,9 +148,15 @@ class FollowupSend(models.TransientModel):
         "date", "due_limit", "company_id", "company_ids", "policy_id", "partner_ids"
     )
     def _compute_line_ids(self):
+        """The customers due, computed again when the date, the due date reached,
+        the companies, the policy or the customers change; what the user chose
+        on the lines (customers unticked, levels, invoices left out) is kept."""
+        Line = self.env["followup.send.line"]
         for wizard in self:
+            choices = wizard.line_ids._get_choices()
+            vals_list = Line._apply_choices(wizard._prepare_line_vals(), choices)
             wizard.line_ids = [Command.clear()] + [
-                Command.create(vals) for vals in wizard._prepare_line_vals()
+                Command.create(vals) for vals in vals_list
             ]
 
     @api.depends("line_ids.selected", "line_ids.amount_overdue")

@@ -91,6 +91,16 @@ class FollowupSendLine(models.TransientModel):
         for line in self:
             line.included_count = len(line.item_ids.filtered("included"))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Lines saved by the web client of a single-company user come without
+        their company (the field is the multi-company group's): the wizard's."""
+        for vals in vals_list:
+            if not vals.get("company_id") and vals.get("send_id"):
+                send = self.env["followup.send"].browse(vals["send_id"])
+                vals["company_id"] = send.company_id.id
+        return super().create(vals_list)
+
     @api.model
     def _prepare_vals_list(self, wizard, company):
         """The lines of ``company`` in ``wizard``: one per customer with something
@@ -141,6 +151,41 @@ class FollowupSendLine(models.TransientModel):
                     ],
                 }
             )
+        return vals_list
+
+    def _get_choices(self):
+        """What the user chose on these lines: customers unticked, levels
+        chosen, invoices left out (see :meth:`_apply_choices`)."""
+        return {
+            "unselected": {
+                (line.partner_id.id, line.company_id.id)
+                for line in self
+                if not line.selected
+            },
+            "levels": {
+                (line.partner_id.id, line.company_id.id): line.level_id
+                for line in self
+                if line.level_id and line.level_id != line.proposed_level_id
+            },
+            "excluded": set(
+                self.item_ids.filtered(lambda item: not item.included).aml_id.ids
+            ),
+        }
+
+    @api.model
+    def _apply_choices(self, vals_list, choices):
+        """``vals_list`` (new lines' values) with the user's ``choices`` on the
+        lines they replace."""
+        for vals in vals_list:
+            key = (vals["partner_id"], vals["company_id"])
+            if key in choices["unselected"]:
+                vals["selected"] = False
+            level = choices["levels"].get(key)
+            if level and level.policy_id.id == vals["policy_id"]:
+                vals["level_id"] = level.id
+            for _command, _id, item_vals in vals["item_ids"]:
+                if item_vals["aml_id"] in choices["excluded"]:
+                    item_vals["included"] = False
         return vals_list
 
     @api.model

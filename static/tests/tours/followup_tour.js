@@ -170,6 +170,42 @@ registry.category("web_tour.tours").add("account_payment_followup_level_columns_
     ],
 });
 
+// Send Reminders at 1366x768: the customers' columns fit the dialog, their
+// headers are not cut, and a long name shows whole on hover.
+registry.category("web_tour.tours").add("account_payment_followup_send_columns_tour", {
+    steps: () => [
+        {
+            content: "The customers' list fits, its main headers are not cut",
+            trigger: ".modal .o_field_x2many_list th[data-name='invoice_count']",
+            run() {
+                const list = document.querySelector(".modal .o_field_x2many_list .o_list_renderer");
+                if (list.scrollWidth > list.clientWidth) {
+                    throw new Error(`List wider than the dialog: ${list.scrollWidth} > ${list.clientWidth}`);
+                }
+                const names = [
+                    "partner_id",
+                    "email",
+                    "amount_overdue",
+                    "level_id",
+                    "followup_date",
+                    "invoice_count",
+                ];
+                for (const name of names) {
+                    const label = list.querySelector(`th[data-name='${name}'] span.text-truncate`);
+                    if (label.scrollWidth > label.clientWidth) {
+                        throw new Error(`Column header cut: ${label.textContent}`);
+                    }
+                }
+            },
+        },
+        {
+            content: "A long customer name shows whole on hover",
+            trigger:
+                ".modal .o_data_row td[name='partner_id'][data-tooltip='Établissements Lefebvre-Marchand et Fils Réunis']",
+        },
+    ],
+});
+
 // Send Reminders: leave one invoice out, print, confirm.
 registry.category("web_tour.tours").add("account_payment_followup_send_tour", {
     url: "/odoo/action-account_payment_followup.followup_send_action",
