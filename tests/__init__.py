@@ -18,5 +18,6 @@ from . import test_followup_reminder
 from . import test_followup_security
 from . import test_followup_send
 from . import test_followup_send_email
+from . import test_followup_send_selection
 from . import test_followup_state
 from . import test_followup_tour
