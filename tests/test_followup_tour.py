@@ -160,3 +160,34 @@ class TestFollowupTour(FollowupCommon, AccountTestInvoicingHttpCommon):
             [("partner_id", "=", self.tour_customer.id)]
         )
         self.assertEqual(reminder.item_ids.move_id, self.first)
+
+    def test_leftovers_tour(self):
+        """E-mailed where possible; « Print their letters » prints exactly the
+        customers the e-mails could not reach."""
+        no_mail = self.env["res.partner"].create({"name": "Sans Courriel"})
+        no_mail_invoice = self._create_invoice(no_mail, 90.0, "2026-01-03")
+        existing = self.env["mail.mail"].search([])
+        self.start_tour(
+            "/odoo/action-account_payment_followup.followup_send_action",
+            "account_payment_followup_leftovers_tour",
+            login="admin",
+        )
+        mails = self.env["mail.mail"].search([("id", "not in", existing.ids)])
+        self.assertEqual(mails.recipient_ids, self.tour_customer)
+        self.assertEqual(no_mail_invoice.followup_line_id, self.levels[0])
+        letter = self.env["followup.reminder"].search([("partner_id", "=", no_mail.id)])
+        self.assertRecordValues(letter, [{"channel": "letter", "state": "done"}])
+
+    def test_auto_send_off_after_install_tour(self):
+        """Installed on a database with overdue invoices: automatic sending is
+        off in the settings, and the daily run e-mails nobody."""
+        existing = self.env["mail.mail"].search([])
+        self.env.ref(
+            "account_payment_followup.followup_send_ir_cron"
+        ).method_direct_trigger()
+        self.assertFalse(self.env["mail.mail"].search([("id", "not in", existing.ids)]))
+        self.start_tour(
+            "/odoo/settings#account",
+            "account_payment_followup_auto_send_off_tour",
+            login="admin",
+        )

@@ -326,3 +326,58 @@ registry.category("web_tour.tours").add("account_payment_followup_preview_tour",
         ...printAndConfirm(),
     ],
 });
+
+// Send by e-mail to customers of whom one has no address: the result lists it,
+// « Print their letters » prints exactly that one, then confirm.
+registry.category("web_tour.tours").add("account_payment_followup_leftovers_tour", {
+    url: "/odoo/action-account_payment_followup.followup_send_action",
+    steps: () => [
+        {
+            content: "Send by e-mail",
+            trigger: ".modal button[name='action_send_email']",
+            run: "click",
+        },
+        {
+            content: "Confirm and send",
+            trigger: ".modal button[name='action_confirm']:contains('Send')",
+            run: "click",
+        },
+        {
+            content: "The customer without address is listed, not reminded",
+            trigger:
+                ".modal .o_field_html[name='result']:contains('Sans Courriel'):contains('no valid e-mail address')",
+        },
+        {
+            content: "Print their letters",
+            trigger: ".modal button[name='action_print_leftovers']",
+            run: "click",
+        },
+        {
+            content: "Confirm they were printed",
+            trigger: ".modal button[name='action_confirm']:contains('Confirm')",
+            run: "click",
+        },
+        {
+            content: "The customer without address moved after printing",
+            trigger:
+                ".modal .o_field_html[name='result']:contains('Moved to their next level after printing'):contains('Sans Courriel')",
+        },
+    ],
+});
+
+// Settings: after installation nothing is sent automatically, and the page says
+// how many customers automatic sending would e-mail today.
+registry.category("web_tour.tours").add("account_payment_followup_auto_send_off_tour", {
+    url: "/odoo/settings#account",
+    steps: () => [
+        {
+            content: "Automatic sending is off",
+            trigger:
+                "#followup_auto_send_setting input[type='checkbox']:not(:checked)",
+        },
+        {
+            content: "The count of customers it would e-mail today is shown",
+            trigger: "#followup_auto_send_setting:contains('Customers it would e-mail today')",
+        },
+    ],
+});
