@@ -211,6 +211,10 @@ def main():
             OUT / "reminder_history.png",
         )
         browser.shot(
+            f"{base}/action-account_payment_followup.followup_recovery_report_action",
+            OUT / "recovery_figures.png",
+        )
+        browser.shot(
             f"{base}/action-account_payment_followup.followup_reminder_action"
             f"/{reminder_ids[0]}",
             OUT / "reminder_form.png",
@@ -244,6 +248,72 @@ def main():
             check=True,
         )
     print(f"wrote {OUT / 'sample_letter.png'}")
+    _penalties_letter(odoo, args.url, context)
+
+
+def _penalties_letter(odoo, url, context):
+    """The formal notice of a professional customer, with its statement of
+    late-payment penalties: the page that holds the statement."""
+    due = odoo.call(
+        "res.partner",
+        "search_read",
+        [("followup_status", "=", "action"), ("is_company", "=", True)],
+        ["followup_next_line_id"],
+        context=context,
+    )
+    levels = {
+        level["id"]: level["penalty_statement"]
+        for level in odoo.call(
+            "followup.line", "search_read", [], ["penalty_statement"], context=context
+        )
+    }
+    partner = next(
+        (
+            row["id"]
+            for row in due
+            if levels.get((row["followup_next_line_id"] or [0])[0])
+        ),
+        None,
+    )
+    if not partner:
+        print("no customer due for a letter with a penalties statement")
+        return
+    pdf = odoo.session.get(
+        f"{url}/report/pdf/account_payment_followup.report_followup_letter/{partner}",
+        timeout=120,
+    )
+    pdf.raise_for_status()
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf_path = Path(tmp) / "letter.pdf"
+        pdf_path.write_bytes(pdf.content)
+        pages = subprocess.run(
+            ["pdftotext", "-layout", str(pdf_path), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split("\f")
+        # the last page that speaks of penalties: the statement's rows and totals
+        page = max(
+            (index for index, text in enumerate(pages, 1) if "pénalités" in text),
+            default=1,
+        )
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(pdf_path),
+                str(OUT / "penalties_statement"),
+            ],
+            check=True,
+        )
+    print(f"wrote {OUT / 'penalties_statement.png'}")
 
 
 if __name__ == "__main__":
