@@ -106,9 +106,10 @@ class TestFollowupLevelEditing(FollowupCommon):
 
     def test_percent_that_reads_as_a_placeholder_is_explained(self):
         self.env["res.lang"]._activate_lang("fr_FR")
+        # the message is written in French, the language of the text checked
         for text, expected in (
-            ("Soit 5%d'escompte", "put a space after it"),
-            ("Soit 10%(HT)", "put a space after it"),
+            ("Soit 5%d'escompte", "mettez une espace après"),
+            ("Soit 10%(HT)", "mettez une espace après"),
             ("Dear %(partner_name), please pay", "%(partner_name)s"),
         ):
             with (
