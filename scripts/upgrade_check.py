@@ -231,7 +231,11 @@ def setup(env):
     wizard = _wizard(env, company, partners["letter"])
     wizard.action_print()
     wizard.action_confirm()
-    _wizard(env, company, partners["email"]).action_send_email()
+    emailing = _wizard(env, company, partners["email"])
+    emailing.action_send_email()
+    if emailing.state == "email":
+        # from 18.0.1.3.0 on, "Send by E-mail" shows the e-mail settings first
+        emailing.action_confirm()
     _wizard(env, company, partners["draft"]).action_print()
     wizard = _wizard(env, company, partners["undone"])
     wizard.action_print()
