@@ -507,36 +507,17 @@ class FollowupBatch(models.AbstractModel):
     def _plan_print_activities(self, company, date, reasons, levels):
         """An activity "print the reminder" per customer, once per level."""
         partners = self.env["res.partner"].browse([p.id for p in reasons])
-        if not partners:
-            return
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        existing = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", partners.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]
-        )
-        planned = {(act.res_id, act.summary) for act in existing}
-        Reminder = self.env["followup.reminder"]
-        for partner in partners:
-            level = levels[partner.id]
-            # the same rule as every follow-up activity: never OdooBot
-            user = Reminder.new(
-                {
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "followup_line_id": level.id,
-                }
-            )._responsible_user()
-            # in the language of the person who prints it
-            env = Reminder._person_env(user, company)
-            summary = env._(
+        targets = self._activity_targets(
+            company,
+            partners,
+            lambda partner, env: env._(
                 "Payment reminder to print: %(level)s",
-                level=level.with_env(env).name,
-            )
-            if (partner.id, summary) in planned:
-                continue
+                level=levels[partner.id].with_env(env).name,
+            ),
+            levels,
+        )
+        for partner, user, env, summary in targets:
             partner.with_context(mail_notify_force_send=False).activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=date,
@@ -548,6 +529,45 @@ class FollowupBatch(models.AbstractModel):
                 ),
                 user_id=user.id,
             )
+
+    @api.model
+    def _activity_targets(self, company, partners, summary, levels=None):
+        """[(customer, person, env in their language, summary)] for a to-do on
+        each customer, for the person in charge (the same rule as every
+        follow-up activity: never OdooBot), leaving out the customers that
+        already have that to-do (one search for all).
+
+        :param summary: ``(customer, env) -> str``, the to-do's title written in
+            that env's language
+        :param levels: {customer id: level} whose responsible comes first
+        """
+        if not partners:
+            return []
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        existing = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        planned = {(act.res_id, act.summary) for act in existing}
+        Reminder = self.env["followup.reminder"]
+        targets = []
+        for partner in partners:
+            level = (levels or {}).get(partner.id)
+            user = Reminder.new(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "followup_line_id": level.id if level else False,
+                }
+            )._responsible_user()
+            env = Reminder._person_env(user, company)
+            title = summary(partner, env)
+            if (partner.id, title) not in planned:
+                targets.append((partner, user, env, title))
+        return targets
 
     @api.model
     def _auto_email_partner_ids(self, company, date=None):

@@ -81,27 +81,14 @@ class FollowupGuard(models.AbstractModel):
             ", ".join(partners.mapped("display_name")),
         )
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        planned = {
-            (activity.res_id, activity.summary)
-            for activity in self.env["mail.activity"].search(
-                [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", partners.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-        }
-        Reminder = self.env["followup.reminder"]
         model_id = self.env["ir.model"]._get_id("res.partner")
+        targets = self.env["followup.batch"]._activity_targets(
+            company,
+            partners,
+            lambda partner, env: env._("Reconcile before reminding"),
+        )
         vals_list = []
-        for partner in partners:
-            user = Reminder.new(
-                {"partner_id": partner.id, "company_id": company.id}
-            )._responsible_user()
-            env = Reminder._person_env(user, company)
-            summary = env._("Reconcile before reminding")
-            if (partner.id, summary) in planned:
-                continue
+        for partner, user, env, summary in targets:
             amount = format_amount(
                 env, amounts[partner.id], company.currency_id, env.lang
             )

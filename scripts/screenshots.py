@@ -223,31 +223,7 @@ def main():
         browser.close()
         odoo.call("followup.send", "action_back", [email_wizard], context=context)
     # the letter: a PDF from the running server (CSS, header and footer), page 1
-    pdf = odoo.session.get(
-        f"{args.url}/report/pdf/account_payment_followup.report_followup_letter/{partners[0]}",
-        timeout=120,
-    )
-    pdf.raise_for_status()
-    with tempfile.TemporaryDirectory() as tmp:
-        pdf_path = Path(tmp) / "letter.pdf"
-        pdf_path.write_bytes(pdf.content)
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                "80",
-                "-f",
-                "1",
-                "-l",
-                "1",
-                "-singlefile",
-                str(pdf_path),
-                str(OUT / "sample_letter"),
-            ],
-            check=True,
-        )
-    print(f"wrote {OUT / 'sample_letter.png'}")
+    _letter_png(odoo, args.url, partners[0], "sample_letter")
     _penalties_letter(odoo, args.url, context)
 
 
@@ -278,6 +254,23 @@ def _penalties_letter(odoo, url, context):
     if not partner:
         print("no customer due for a letter with a penalties statement")
         return
+    # the last page that speaks of penalties: the statement's rows and totals
+    _letter_png(
+        odoo,
+        url,
+        partner,
+        "penalties_statement",
+        pick=lambda pages: max(
+            (index for index, text in enumerate(pages, 1) if "pénalités" in text),
+            default=1,
+        ),
+    )
+
+
+def _letter_png(odoo, url, partner, name, pick=None):
+    """A page of ``partner``'s letter, from the running server's PDF, as
+    static/description/<name>.png: page 1, or the one ``pick`` chooses among
+    the pages' texts."""
     pdf = odoo.session.get(
         f"{url}/report/pdf/account_payment_followup.report_followup_letter/{partner}",
         timeout=120,
@@ -286,17 +279,15 @@ def _penalties_letter(odoo, url, context):
     with tempfile.TemporaryDirectory() as tmp:
         pdf_path = Path(tmp) / "letter.pdf"
         pdf_path.write_bytes(pdf.content)
-        pages = subprocess.run(
-            ["pdftotext", "-layout", str(pdf_path), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split("\f")
-        # the last page that speaks of penalties: the statement's rows and totals
-        page = max(
-            (index for index, text in enumerate(pages, 1) if "pénalités" in text),
-            default=1,
-        )
+        page = 1
+        if pick:
+            pages = subprocess.run(
+                ["pdftotext", "-layout", str(pdf_path), "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split("\f")
+            page = pick(pages)
         subprocess.run(
             [
                 "pdftoppm",
@@ -309,11 +300,11 @@ def _penalties_letter(odoo, url, context):
                 str(page),
                 "-singlefile",
                 str(pdf_path),
-                str(OUT / "penalties_statement"),
+                str(OUT / name),
             ],
             check=True,
         )
-    print(f"wrote {OUT / 'penalties_statement.png'}")
+    print(f"wrote {OUT / f'{name}.png'}")
 
 
 if __name__ == "__main__":

@@ -26,16 +26,7 @@ class TestFollowupGuard(FollowupCommon):
 
     def test_unreconciled_payment_and_bank_line(self):
         self.assertEqual(self._money(), {})
-        payment = self.env["account.payment"].create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": self.customer.id,
-                "amount": 500.0,
-                "date": "2026-01-20",
-            }
-        )
-        payment.action_post()
+        payment = self._unmatched_payment(self.customer, 500.0)
         self.assertEqual(self._money(), {self.customer.id: 500.0})
         # matched to the invoice: nothing left to match
         (payment.move_id.line_ids | self.invoice.line_ids).filtered(
@@ -43,27 +34,22 @@ class TestFollowupGuard(FollowupCommon):
         ).reconcile()
         self.assertEqual(self._money(), {})
         # a bank statement line of the customer, not reconciled
-        self.env["account.bank.statement.line"].create(
-            {
-                "journal_id": self.company_data["default_journal_bank"].id,
-                "partner_id": self.other.id,
-                "amount": 120.0,
-                "date": "2026-01-25",
-                "payment_ref": "VIR AUTRE CLIENT",
-            }
-        )
+        self._bank_line(self.other, 120.0, "VIR AUTRE CLIENT")
         self.assertEqual(self._money(), {self.other.id: 120.0})
         # a rounding leftover is no payment
-        self.env["account.bank.statement.line"].create(
+        self._bank_line(self.customer, 0.02, "ECART")
+        self.assertEqual(self._money(), {self.other.id: 120.0})
+
+    def _bank_line(self, partner, amount, reference):
+        return self.env["account.bank.statement.line"].create(
             {
                 "journal_id": self.company_data["default_journal_bank"].id,
-                "partner_id": self.customer.id,
-                "amount": 0.02,
+                "partner_id": partner.id,
+                "amount": amount,
                 "date": "2026-01-25",
-                "payment_ref": "ECART",
+                "payment_ref": reference,
             }
         )
-        self.assertEqual(self._money(), {self.other.id: 120.0})
 
     def _unmatched_payment(self, partner, amount):
         payment = self.env["account.payment"].create(

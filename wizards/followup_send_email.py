@@ -89,7 +89,6 @@ class FollowupSend(models.TransientModel):
         run, and how many customers will get it. Nothing is sent before
         "Confirm"; customers without a usable address are listed."""
         self.ensure_one()
-        lines = self._get_selected_lines()
         reminders, skipped = self._prepare_reminders("email")
         if not reminders:
             # nobody to e-mail: the result lists why, with their letters to print
@@ -105,16 +104,16 @@ class FollowupSend(models.TransientModel):
                 }
             )
             return self._reopen()
-        first = reminders.filtered(lambda rem: rem.partner_id == lines.partner_id[:1])
+        self.reminder_ids = reminders
+        # the template of the customer whose e-mail the settings show
         template = (
             self.env["followup.batch"]
-            ._mail_template((first or reminders[:1]).followup_line_id)
+            ._mail_template(self._first_reminder().followup_line_id)
             .with_env(self.env)
         )
         self.write(
             {
                 "state": "email",
-                "reminder_ids": [Command.set(reminders.ids)],
                 "template_id": template.id,
                 # copied now, in the user's language: the composer's computes
                 # would run at flush time, in whatever language that env has
