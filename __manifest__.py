@@ -3,7 +3,7 @@
     "name": "Customer Payment Follow-ups",
     "summary": "Payment reminders (relances clients): follow-up levels, letters, "
     "e-mails and a daily scheduled action",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/account-payment-followup/account_payment_followup",
     "author": "Account Payment Followup Contributors",
@@ -25,6 +25,7 @@
         "views/followup_reminder_views.xml",
         "wizards/followup_send_views.xml",
         "wizards/followup_exclude_views.xml",
+        "views/followup_hold_views.xml",
         "views/account_payment_followup_menus.xml",
         "report/followup_penalty_templates.xml",
         "views/followup_penalty_views.xml",

@@ -22,3 +22,4 @@ from . import followup_ecb_rate
 from . import followup_penalty
 from . import followup_line_documents
 from . import followup_guard
+from . import followup_hold

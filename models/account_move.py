@@ -63,6 +63,20 @@ class AccountMove(models.Model):
         "invoice and it is not paid: until it is paid or its level is set back.",
     )
 
+    followup_hold_ids = fields.One2many(
+        "followup.hold", "move_id", string="Promises and Disputes"
+    )
+    followup_hold_id = fields.Many2one(
+        "followup.hold",
+        string="On Hold",
+        compute="_compute_followup_hold_id",
+        help="The open promise to pay or dispute: no reminder until its resume "
+        "date.",
+    )
+    followup_hold_until = fields.Date(
+        string="On Hold Until", related="followup_hold_id.resume_date"
+    )
+
     followup_reminder_count = fields.Integer(
         string="Reminders",
         compute="_compute_followup_reminder_count",
@@ -99,6 +113,13 @@ class AccountMove(models.Model):
         counts = {move.id: count for move, count in groups}
         for move in self:
             move.followup_reminder_count = counts.get(move.id, 0)
+
+    @api.depends("followup_hold_ids.state")
+    def _compute_followup_hold_id(self):
+        for move in self:
+            move.followup_hold_id = move.followup_hold_ids.filtered(
+                lambda hold: hold.state == "open"
+            )[:1]
 
     @api.depends(
         "followup_line_id.delay",
@@ -158,6 +179,11 @@ class AccountMove(models.Model):
             "target": "new",
             "context": {"default_move_ids": [(6, 0, self.ids)]},
         }
+
+    def action_followup_hold(self):
+        """Record a promise to pay or a dispute: no reminder until a date."""
+        self.ensure_one()
+        return self.env["followup.hold"]._open_form_action(self)
 
     def action_followup_include(self):
         """Remind these invoices again."""

@@ -136,7 +136,9 @@ class FollowupBatch(models.AbstractModel):
             overdue, and credits), "due": items whose next level is due,
             "level": level of the letter: the highest level due or already
             reached by its open items; a customer never gets a softer letter
-            than the last one while those invoices are open}}
+            than the last one while those invoices are open, "broken": the
+            broken promises to pay of the listed invoices}}; invoices on hold
+            (a promise to pay or a dispute until its resume date) are left out
         """
         engine = self.env["followup.engine"]
         items = engine._get_items(company, date, partners.ids)
@@ -144,7 +146,7 @@ class FollowupBatch(models.AbstractModel):
         due_limit = due_limit or date
         result = {pid: {"items": [], "due": []} for pid in partners.ids}
         for item in items:
-            if item["blocked"] or item["aml_id"] in excluded:
+            if item["blocked"] or item["held"] or item["aml_id"] in excluded:
                 continue
             if item["amount_residual"] > 0 and item["due_date"] > due_limit:
                 continue
@@ -161,6 +163,16 @@ class FollowupBatch(models.AbstractModel):
             reached = [item["cur_line"] for item in entry["items"] if item["cur_line"]]
             best = max(due_levels + reached or [0], key=lambda lid: delays.get(lid, -1))
             entry["level"] = levels.browse(best) if best else levels.browse()
+        # promises broken on the listed invoices: the letter recalls them
+        broken = self.env["followup.hold"]._broken_promises(
+            {item["move_id"] for entry in result.values() for item in entry["items"]}
+        )
+        for entry in result.values():
+            entry["broken"] = [
+                broken[item["move_id"]]
+                for item in entry["items"]
+                if item["move_id"] in broken
+            ]
         return result
 
     @api.model
@@ -204,6 +216,9 @@ class FollowupBatch(models.AbstractModel):
         extra = level._fill_placeholders(run_message, values).strip()
         if extra:
             message = f"{message.rstrip()}\n\n{extra}"
+        recall = self._broken_promises_text(entry.get("broken"), lang)
+        if recall:
+            message = f"{message.rstrip()}\n\n{recall}"
         return {
             "partner_id": partner.id,
             "company_id": company.id,
@@ -229,6 +244,24 @@ class FollowupBatch(models.AbstractModel):
                 for item in entry["items"]
             ],
         }
+
+    @api.model
+    def _broken_promises_text(self, holds, lang):
+        """The sentence of a letter that recalls broken promises to pay, in the
+        letter's language (empty without any)."""
+        if not holds:
+            return ""
+        env = self.with_context(lang=lang).env
+        return " ".join(
+            env._(
+                "You promised to pay %(amount)s on invoice %(invoice)s by "
+                "%(date)s; we have not received this payment.",
+                amount=format_amount(env, hold.amount, hold.currency_id, lang),
+                invoice=hold.move_id.name,
+                date=format_date(env, hold.promise_date, lang_code=lang),
+            )
+            for hold in holds
+        )
 
     @api.model
     def _item_vals(self, item):

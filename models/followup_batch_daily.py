@@ -5,6 +5,8 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.modules import module
 
@@ -254,7 +256,9 @@ class FollowupBatch(models.AbstractModel):
         """Daily: e-mail the automatic reminders due today, company by company, in
         batches.
 
-        Only companies that turned automatic sending on are covered. Each batch is
+        Promises to pay and disputes whose resume date came are closed first,
+        in every company (``followup.hold._close_due``). Only companies that
+        turned automatic sending on are reminded. Each batch is
         committed (outside tests) and reported to the scheduler, so an
         interruption keeps what was done; the next run carries on with what is
         still due. Customers whose level is not automatic, only printed, or who
@@ -268,6 +272,9 @@ class FollowupBatch(models.AbstractModel):
         self._close_paid_manual_actions()
         self._drop_abandoned_drafts()
         date = self.env["followup.engine"]._get_date()  # today, or the context's
+        # promises to pay and disputes whose resume date came: kept, broken (the
+        # reminders below recall it) or ended
+        self.env["followup.hold"]._close_due(date)
         companies = self.env["res.company"].search([("followup_auto_send", "=", True)])
         state = self.env["followup.partner.state"]
         work = []
@@ -568,6 +575,37 @@ class FollowupBatch(models.AbstractModel):
             if (partner.id, title) not in planned:
                 targets.append((partner, user, env, title))
         return targets
+
+    @api.model
+    def _schedule_todos(self, company, partners, date, summary, note):
+        """A follow-up to-do on each of ``partners`` for the person in charge
+        (:meth:`_activity_targets`), created in one go without an "assigned to
+        you" e-mail each.
+
+        :param summary: ``(customer, env) -> str``, the to-do's title
+        :param note: ``(customer, env) -> str``, its text (plain, escaped)
+        """
+        targets = self._activity_targets(company, partners, summary)
+        if not targets:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "date_deadline": date,
+                    "user_id": user.id,
+                    "summary": title,
+                    "note": Markup("<p>%s</p>") % note(partner, env),
+                }
+                for partner, user, env, title in targets
+            ]
+        )
 
     @api.model
     def _auto_email_partner_ids(self, company, date=None):

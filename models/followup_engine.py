@@ -12,9 +12,10 @@ finds, independently of the follow-up date:
 * ``next_line``: the following level of the customer's policy, i.e. the level with
   the smallest delay above the current one (levels are never skipped);
 * ``next_date``: the first date ``next_line`` is due: the later of the level's
-  threshold for the item's due date (net days, end of month, working days) and,
-  after a first reminder, the previous reminder date plus the gap between the two
-  levels' delays.
+  threshold for the item's due date (net days, end of month, working days),
+  after a first reminder the previous reminder date plus the gap between the two
+  levels' delays, and the resume date of an open promise to pay or dispute on
+  its invoice (``followup.hold``).
 
 On date D an item is *due* for ``next_line`` when ``next_date <= D``. Credits
 (negative residuals) and items in litigation never get a level. A customer whose
@@ -82,13 +83,16 @@ class FollowupEngine(models.AbstractModel):
         """Open items of the given commercial partners, with their level data.
 
         :return: list of dicts (aml_id, partner_id, move_id, due_date, residuals,
-            currency, blocked, cur_line, next_line, next_date, is_due), ordered by
+            currency, blocked, hold_until, cur_line, next_line, next_date,
+            is_due, held: on hold on ``date``), ordered by
             partner, due date and move.
         """
         self.env.cr.execute(
             SQL(
-                "SELECT item.*, COALESCE(item.next_date <= %s, FALSE) AS is_due "
-                "FROM (%s) AS item ORDER BY partner_id, due_date, move_id, aml_id",
+                "SELECT item.*, COALESCE(item.next_date <= %s, FALSE) AS is_due,"
+                " COALESCE(item.hold_until > %s, FALSE) AS held"
+                " FROM (%s) AS item ORDER BY partner_id, due_date, move_id, aml_id",
+                date,
                 date,
                 self._items_query(company, date, partner_ids),
             )
@@ -192,6 +196,13 @@ class FollowupEngine(models.AbstractModel):
                    AND delay BETWEEN 0 AND %(delay_max)s
             ),
             working_threshold AS (%(working_thresholds)s),
+            -- promises to pay and disputes: no level before the resume date
+            hold AS (
+                SELECT move_id, MAX(resume_date) AS hold_until
+                  FROM followup_hold
+                 WHERE company_id = %(company_id)s AND state = 'open'
+              GROUP BY move_id
+            ),
             item AS (
                 SELECT aml.id AS aml_id,
                        partner.commercial_partner_id AS partner_id,
@@ -208,6 +219,7 @@ class FollowupEngine(models.AbstractModel):
                        move.followup_line_id AS cur_line,
                        cur.delay AS cur_delay,
                        move.followup_date,
+                       hold.hold_until,
                        -- compared as text: a value that is not a policy id of
                        -- the company is never cast
                        CASE WHEN commercial.followup_policy_id->>%(company_key)s
@@ -222,6 +234,7 @@ class FollowupEngine(models.AbstractModel):
                   JOIN res_partner commercial
                     ON commercial.id = partner.commercial_partner_id
              LEFT JOIN followup_line cur ON cur.id = move.followup_line_id
+             LEFT JOIN hold ON hold.move_id = aml.move_id
                  WHERE %(open_items)s
                    AND aml.date <= %(date)s
                    %(partner_filter)s
@@ -240,7 +253,8 @@ class FollowupEngine(models.AbstractModel):
                        END,
                        CASE WHEN item.cur_line IS NOT NULL
                             THEN item.followup_date + (nxt.delay - item.cur_delay)
-                       END
+                       END,
+                       CASE WHEN nxt.id IS NOT NULL THEN item.hold_until END
                    ) AS next_date
               FROM item
          -- the next level: the one just above the current level's delay (the
@@ -259,6 +273,7 @@ class FollowupEngine(models.AbstractModel):
             policy_keys=[str(policy_id) for policy_id in policies.ids],
             delay_max=DELAY_MAX,
             company_key=str(company.id),
+            company_id=company.id,
             default_policy=default_policy.id or None,
             open_items=self._open_items_sql(company),
             date=date,

@@ -5,8 +5,6 @@ receivable account, or a bank statement line of theirs not reconciled)."""
 
 import logging
 
-from markupsafe import Markup
-
 from odoo import api, models
 from odoo.tools import SQL, format_amount
 
@@ -80,37 +78,19 @@ class FollowupGuard(models.AbstractModel):
             len(partners),
             ", ".join(partners.mapped("display_name")),
         )
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        targets = self.env["followup.batch"]._activity_targets(
+        self.env["followup.batch"]._schedule_todos(
             company,
             partners,
+            date,
             lambda partner, env: env._("Reconcile before reminding"),
+            lambda partner, env: env._(
+                "%(amount)s received from %(customer)s is not reconciled with its "
+                "invoices: the daily follow-up did not remind it. Reconcile the "
+                "payment (or the bank statement line), then the next run reminds "
+                "what is still due.",
+                amount=format_amount(
+                    env, amounts[partner.id], company.currency_id, env.lang
+                ),
+                customer=partner.display_name,
+            ),
         )
-        vals_list = []
-        for partner, user, env, summary in targets:
-            amount = format_amount(
-                env, amounts[partner.id], company.currency_id, env.lang
-            )
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id,
-                    "date_deadline": date,
-                    "user_id": user.id,
-                    "summary": summary,
-                    "note": Markup("<p>%s</p>")
-                    % env._(
-                        "%(amount)s received from %(customer)s is not reconciled "
-                        "with its invoices: the daily follow-up did not remind "
-                        "it. Reconcile the payment (or the bank statement line), "
-                        "then the next run reminds what is still due.",
-                        amount=amount,
-                        customer=partner.display_name,
-                    ),
-                }
-            )
-        self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
-        ).create(vals_list)

@@ -96,6 +96,12 @@ class ResPartner(models.Model):
         help="The customer's unpaid invoices and credit notes in this company, "
         "with their follow-up level and exclusion.",
     )
+    followup_hold_ids = fields.One2many(
+        "followup.hold",
+        "partner_id",
+        string="Promises and Disputes",
+        help="Promises to pay and disputes recorded on the customer's invoices.",
+    )
     followup_summary = fields.Char(
         string="Follow-up Story",
         compute="_compute_followup_summary",
@@ -382,6 +388,22 @@ class ResPartner(models.Model):
             )
         elif self.followup_open_count:
             parts.append(_("No reminder planned."))
+        held = self.followup_item_ids.followup_hold_id
+        if held:
+            parts.append(
+                _(
+                    "On hold: %(holds)s.",
+                    holds="; ".join(
+                        _(
+                            "%(invoice)s until %(date)s (%(hold)s)",
+                            invoice=hold.move_id.name,
+                            date=format_date(self.env, hold.resume_date),
+                            hold=hold._describe(self.env),
+                        )
+                        for hold in held
+                    ),
+                )
+            )
         excluded = self.followup_item_ids.filtered("followup_blocked")
         if excluded:
             parts.append(

@@ -23,3 +23,9 @@ class FollowupSendItem(models.TransientModel):
         string="Remaining in Currency", currency_field="item_currency_id"
     )
     next_level_id = fields.Many2one("followup.line", string="Level Due")
+
+    def action_followup_hold(self):
+        """Record a promise to pay or a dispute on this invoice: it leaves this
+        letter and gets no reminder until the resume date."""
+        self.ensure_one()
+        return self.env["followup.hold"]._open_form_action(self.move_id, self.ids)

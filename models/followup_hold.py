@@ -1,0 +1,401 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Promises to pay and disputes: an invoice held out of the follow-up until a
+resume date.
+
+An open hold pushes the invoice's next level date to its resume date (the
+engine's ``next_date`` is the later of the level's threshold and the resume
+date), so that the invoice gets no reminder until then and comes back by itself
+on that day, with nobody to remember it: no clock, no scheduled change, the
+stored customer state stays exact by the events that write holds.
+
+On the resume date the daily run closes the holds: a promise is kept when the
+invoice received at least the amount promised since it was recorded, broken
+otherwise (an activity for the person in charge, and the next reminder says
+so); a dispute ends.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare, format_amount, format_date
+
+HOLD_KINDS = [("promise", "Promise to Pay"), ("dispute", "Dispute")]
+HOLD_STATES = [
+    ("open", "On Hold"),
+    ("kept", "Promise Kept"),
+    ("broken", "Promise Broken"),
+    ("ended", "Ended"),
+]
+# days between the promised date and the resume date by default: a transfer
+# made on the promised day reaches the bank statement
+PROMISE_GRACE_DAYS = 3
+DISPUTE_DAYS = 30
+
+
+class FollowupHold(models.Model):
+    _name = "followup.hold"
+    _description = "Payment Follow-up Hold (Promise to Pay or Dispute)"
+    _order = "resume_date desc, id desc"
+    _rec_names_search = ["move_id", "reason"]
+
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    partner_id = fields.Many2one(
+        related="move_id.commercial_partner_id",
+        string="Customer",
+        store=True,
+        index=True,
+    )
+    company_id = fields.Many2one(related="move_id.company_id", store=True)
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    kind = fields.Selection(HOLD_KINDS, required=True, default="promise")
+    state = fields.Selection(
+        HOLD_STATES, required=True, default="open", readonly=True, copy=False
+    )
+    promise_date = fields.Date(
+        string="Promised Payment Date",
+        help="The date the customer promised to pay by.",
+    )
+    amount = fields.Monetary(
+        string="Promised Amount",
+        help="The amount the customer promised to pay, in the invoice's currency.",
+    )
+    reason = fields.Char(
+        string="Dispute Reason", help="What the customer disputes (e.g. a delivery)."
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        default=lambda self: self.env.user,
+        required=True,
+        help="Who follows the promise or settles the dispute.",
+    )
+    resume_date = fields.Date(
+        string="Resume Follow-up On",
+        compute="_compute_resume_date",
+        store=True,
+        readonly=False,
+        required=True,
+        help="Until this date the invoice gets no reminder; on this date it "
+        "comes back in the follow-up by itself.",
+    )
+    residual_at_start = fields.Monetary(
+        string="Remaining When Recorded", readonly=True, copy=False
+    )
+    amount_paid = fields.Monetary(
+        string="Paid Since",
+        compute="_compute_amount_paid",
+        help="Paid since the " "hold was recorded.",
+    )
+    note = fields.Text()
+
+    # ------------------------------------------------------------------ COMPUTE
+    @api.depends("kind", "promise_date")
+    def _compute_resume_date(self):
+        for hold in self:
+            hold.resume_date = self._default_resume_date(
+                hold.kind, hold.promise_date, hold._origin.resume_date
+            )
+
+    @api.depends("residual_at_start", "move_id.amount_residual")
+    def _compute_amount_paid(self):
+        for hold in self:
+            start = hold.residual_at_start if hold.id else hold.move_id.amount_residual
+            hold.amount_paid = max(start - hold.move_id.amount_residual, 0.0)
+
+    @api.depends("kind", "amount", "promise_date", "reason", "move_id")
+    def _compute_display_name(self):
+        for hold in self:
+            hold.display_name = hold._describe(self.env)
+
+    @api.constrains("kind", "amount", "promise_date", "reason", "resume_date")
+    def _check_values(self):
+        _ = self.env._
+        for hold in self:
+            if hold.kind == "promise":
+                if not hold.promise_date:
+                    raise ValidationError(
+                        _("A promise to pay needs the date the customer promised.")
+                    )
+                if float_compare(hold.amount, 0.0, precision_digits=6) <= 0:
+                    raise ValidationError(
+                        _("A promise to pay needs the amount promised.")
+                    )
+                if hold.resume_date < hold.promise_date:
+                    raise ValidationError(
+                        _(
+                            "The follow-up resumes on %(resume)s, before the "
+                            "promised date %(date)s: choose a later date.",
+                            resume=format_date(self.env, hold.resume_date),
+                            date=format_date(self.env, hold.promise_date),
+                        )
+                    )
+            elif not (hold.reason or "").strip():
+                raise ValidationError(_("A dispute needs its reason."))
+
+    @api.constrains("move_id", "state", "amount")
+    def _check_move(self):
+        _ = self.env._
+        open_holds = self.filtered(lambda hold: hold.state == "open")
+        counts = dict(
+            self._read_group(
+                [("move_id", "in", open_holds.move_id.ids), ("state", "=", "open")],
+                ["move_id"],
+                ["__count"],
+            )
+        )
+        for hold in open_holds:
+            move = hold.move_id
+            if move.move_type != "out_invoice" or move.state != "posted":
+                raise ValidationError(
+                    _(
+                        "Only a posted customer invoice can be put on hold (%(name)s).",
+                        name=move.display_name,
+                    )
+                )
+            if counts.get(move, 0) > 1:
+                raise ValidationError(
+                    _(
+                        "Invoice %(name)s already has an open promise or dispute: "
+                        "end it before recording another one.",
+                        name=move.display_name,
+                    )
+                )
+            if hold.kind == "promise" and (
+                float_compare(
+                    hold.amount,
+                    hold.residual_at_start,
+                    precision_rounding=hold.currency_id.rounding,
+                )
+                > 0
+            ):
+                raise ValidationError(
+                    _(
+                        "The promised amount is more than what remains to be paid "
+                        "on %(name)s (%(residual)s).",
+                        name=move.display_name,
+                        residual=format_amount(
+                            self.env, hold.residual_at_start, hold.currency_id
+                        ),
+                    )
+                )
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = self.env["account.move"].browse(
+            [vals["move_id"] for vals in vals_list if vals.get("move_id")]
+        )
+        residuals = dict(zip(moves.ids, moves.mapped("amount_residual"), strict=True))
+        for vals in vals_list:
+            vals["residual_at_start"] = residuals.get(vals.get("move_id"), 0.0)
+            if not vals.get("resume_date"):
+                vals["resume_date"] = self._default_resume_date(
+                    vals.get("kind") or "promise",
+                    fields.Date.to_date(vals.get("promise_date")),
+                )
+        holds = super().create(vals_list)
+        holds._post_to_chatter(
+            lambda hold, env: env._(
+                "%(hold)s, recorded by %(user)s: no reminder until %(date)s.",
+                hold=hold._describe(env),
+                user=self.env.user.name,
+                date=format_date(env, hold.resume_date),
+            )
+        )
+        # recorded from the Send Reminders wizard: the invoice is left out of
+        # the letter being prepared
+        item_ids = self.env.context.get("followup_send_item_ids")
+        if item_ids:
+            self.env["followup.send.item"].browse(item_ids).exists().included = False
+        holds._mark_state()
+        return holds
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"move_id", "resume_date", "state"} & set(vals):
+            self._mark_state()
+        return result
+
+    def unlink(self):
+        self._mark_state()
+        return super().unlink()
+
+    # ------------------------------------------------------------------ ACTIONS
+    def action_end(self):
+        """Resume the follow-up now (a dispute settled, a promise withdrawn)."""
+        today = fields.Date.context_today(self)
+        holds = self.filtered(lambda hold: hold.state == "open")
+        for hold in holds:
+            hold.write({"state": "ended", "resume_date": min(hold.resume_date, today)})
+        holds._post_to_chatter(
+            lambda hold, env: env._(
+                "%(hold)s: ended by %(user)s, the follow-up resumes.",
+                hold=hold._describe(env),
+                user=self.env.user.name,
+            )
+        )
+        return True
+
+    def action_save(self):
+        """Save button of the dialog (the record is saved before it runs)."""
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_open_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------ HELPERS
+    @api.model
+    def _open_form_action(self, moves, item_ids=None):
+        """The dialog recording a promise or a dispute on ``moves`` (one)."""
+        context = {"default_move_id": moves[:1].id}
+        if item_ids:
+            context["followup_send_item_ids"] = list(item_ids)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Promise to Pay or Dispute"),
+            "res_model": "followup.hold",
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref("account_payment_followup.followup_hold_view_form").id,
+                    "form",
+                )
+            ],
+            "target": "new",
+            "context": context,
+        }
+
+    @api.model
+    def _default_resume_date(self, kind, promise_date, current=None):
+        """A few days after the promised date (the transfer reaches the bank
+        statement), or a month from today for a dispute."""
+        if kind == "promise" and promise_date:
+            return promise_date + timedelta(days=PROMISE_GRACE_DAYS)
+        return current or fields.Date.context_today(self) + timedelta(days=DISPUTE_DAYS)
+
+    def _describe(self, env):
+        """« Promise to pay €1,000.00 by 10/12/2026 » or « Dispute: reason »,
+        in ``env``'s language."""
+        self.ensure_one()
+        if self.kind == "promise":
+            return env._(
+                "Promise to pay %(amount)s by %(date)s",
+                amount=format_amount(env, self.amount or 0.0, self.currency_id),
+                date=format_date(env, self.promise_date) if self.promise_date else "?",
+            )
+        return env._("Dispute: %(reason)s", reason=self.reason or "")
+
+    def _post_to_chatter(self, body):
+        """A note on the invoice and on the customer: ``body(hold, env)``."""
+        env = self.env
+        for hold in self:
+            text = body(hold, env)
+            hold.move_id.sudo().message_post(body=text)
+            hold.partner_id.sudo().message_post(
+                body=Markup("%s: %s") % (hold.move_id.name, text)
+            )
+
+    def _mark_state(self):
+        """The customers' stored follow-up state moves with the holds."""
+        self.env["followup.partner.state"]._mark_move_lines(move_ids=self.move_id.ids)
+
+    @api.model
+    def _broken_promises(self, move_ids):
+        """{invoice id: its latest hold} when that hold is a broken promise: the
+        next reminder says so (one search)."""
+        holds = self.sudo().search(
+            [("move_id", "in", list(move_ids)), ("state", "!=", "open")],
+            order="resume_date desc, id desc",
+        )
+        latest = {}
+        for hold in holds:
+            latest.setdefault(hold.move_id.id, hold)
+        return {mid: hold for mid, hold in latest.items() if hold.state == "broken"}
+
+    @api.model
+    def _close_due(self, date):
+        """Daily: the open holds whose resume date came: promises kept or broken
+        (broken: an activity for the person in charge of the customer), disputes
+        ended. One search, then one write per outcome; notes in each company's
+        language."""
+        holds = self.sudo().search(
+            [("state", "=", "open"), ("resume_date", "<=", date)]
+        )
+        holds.move_id.fetch(["amount_residual", "payment_state", "name"])
+        for company, company_holds in holds.grouped("company_id").items():
+            lang = company.partner_id.lang or "en_US"
+            company_holds.with_context(lang=lang)._close(company, date)
+
+    def _close(self, company, date):
+        outcome = defaultdict(lambda: self.browse())
+        for hold in self:
+            if hold.kind == "dispute":
+                outcome["ended"] |= hold
+            elif hold.move_id.payment_state in ("paid", "in_payment") or (
+                float_compare(
+                    hold.amount_paid,
+                    hold.amount,
+                    precision_rounding=hold.currency_id.rounding,
+                )
+                >= 0
+            ):
+                outcome["kept"] |= hold
+            else:
+                outcome["broken"] |= hold
+        for state, group in outcome.items():
+            group.write({"state": state})
+        outcome["kept"]._post_to_chatter(
+            lambda hold, env: env._("%(hold)s: kept.", hold=hold._describe(env))
+        )
+        outcome["ended"]._post_to_chatter(
+            lambda hold, env: env._(
+                "%(hold)s: the follow-up resumes today.", hold=hold._describe(env)
+            )
+        )
+        broken = outcome["broken"]
+        broken._post_to_chatter(
+            lambda hold, env: env._(
+                "%(hold)s: broken, %(paid)s received since it was recorded.",
+                hold=hold._describe(env),
+                paid=format_amount(env, hold.amount_paid, hold.currency_id),
+            )
+        )
+        broken._plan_broken_activities(company, date)
+
+    def _plan_broken_activities(self, company, date):
+        """A to-do « promise broken » on each customer for the person in charge
+        (the follow-up rule: never OdooBot, in their language), once per
+        customer and invoices."""
+        by_partner = self.grouped("partner_id")
+        self.env["followup.batch"]._schedule_todos(
+            company,
+            self.partner_id,
+            date,
+            lambda partner, env: env._(
+                "Promise to pay broken: %(invoices)s",
+                invoices=", ".join(by_partner[partner].move_id.mapped("name")),
+            ),
+            lambda partner, env: env._(
+                "%(promises)s: not paid. The follow-up of these invoices resumes, "
+                "and the next reminder recalls the promise. Call the customer.",
+                promises="; ".join(hold._describe(env) for hold in by_partner[partner]),
+            ),
+        )
