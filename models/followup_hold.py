@@ -59,7 +59,7 @@ class FollowupHold(models.Model):
     )
     company_id = fields.Many2one(related="move_id.company_id", store=True)
     currency_id = fields.Many2one(related="move_id.currency_id")
-    kind = fields.Selection(HOLD_KINDS, required=True, default="promise")
+    kind = fields.Selection(HOLD_KINDS, string="Type", required=True, default="promise")
     state = fields.Selection(
         HOLD_STATES, required=True, default="open", readonly=True, copy=False
     )

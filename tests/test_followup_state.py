@@ -249,11 +249,11 @@ class TestFollowupStoredState(FollowupCommon):
         partners = self.customer | self.other
         invoices = self.env["account.move"]
         levels = self.levels
-        for _step in range(30):
+        for _step in range(40):
             partner = rng.choice(partners)
             event = rng.choice(
                 ["invoice", "invoice", "refund", "pay", "level", "undo",
-                 "block", "delay", "draft", "policy"]
+                 "block", "delay", "draft", "policy", "hold", "hold"]
             )  # fmt: skip
             open_invoices = invoices.filtered(
                 lambda move: move.state == "posted"
@@ -293,4 +293,21 @@ class TestFollowupStoredState(FollowupCommon):
                 partner.followup_policy_id = (
                     False if partner.followup_policy_id else self.policy
                 )
+            elif event == "hold":
+                invoice = rng.choice(open_invoices)
+                if invoice.followup_hold_id:
+                    invoice.followup_hold_id.action_end()
+                else:
+                    self.env["followup.hold"].create(
+                        {
+                            "move_id": invoice.id,
+                            "kind": "dispute",
+                            "reason": "Random",
+                            "resume_date": self.today
+                            + timedelta(days=rng.randint(-5, 40)),
+                        }
+                    )
             self._assert_exact()
+        # the sequence went through holds recorded and ended
+        holds = self.env["followup.hold"].search([("move_id", "in", invoices.ids)])
+        self.assertEqual(set(holds.mapped("state")), {"open", "ended"})
