@@ -39,6 +39,11 @@ BENCH_CRON_INLINE_CSS sets the system parameter
 ``account_payment_followup.pdf_inline_css`` (0: the header and footer of the
 letters link the whole report bundles, which wkhtmltopdf applies again for
 every page, as before; default: the module's setting, on);
+BENCH_CRON_PHASE=setup only turns automatic sending on and commits,
+BENCH_CRON_PHASE=run only runs the scheduled action (BENCH_CRON_HOUSEKEEPING=0:
+as an extra worker's) (bench/run.sh starts two such
+runs at once on one database: their counts of reminders then include the other
+run's, run.sh counts them in the database);
 BENCH_CRON_TRACEMALLOC=1 runs
 under tracemalloc for the peak of Python memory. tracemalloc slows the Python
 code down about 2.5-3 times (QWeb, mail rendering, message_post; wkhtmltopdf is
@@ -228,7 +233,14 @@ def run(env):
     batch = env["followup.batch"]
     companies = env["followup.policy"].search([]).company_id
     all_levels = os.environ.get("BENCH_CRON_LEVELS", "all") != "default"
-    setup = turn_auto_send_on(env, companies, all_levels)
+    phase = os.environ.get("BENCH_CRON_PHASE", "all")
+    setup = {}
+    if phase != "run":
+        setup = turn_auto_send_on(env, companies, all_levels)
+    if phase == "setup":
+        env.cr.commit()
+        print(f"BENCH_CRON_SETUP reminder_max={max_id(env, 'followup_reminder')}")
+        return
 
     def due_ids(company):
         return engine._search_partner_ids(company, day, SQL("due_count > 0"))
@@ -253,10 +265,13 @@ def run(env):
     if use_tracemalloc:
         tracemalloc.start()
     start = time.perf_counter()
+    started_at = time.time()
     try:
         env["res.partner"].with_context(
             followup_date=date
-        )._cron_send_followup_reminders()
+        )._cron_send_followup_reminders(
+            housekeeping=os.environ.get("BENCH_CRON_HOUSEKEEPING", "1") == "1"
+        )
         seconds = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1] if use_tracemalloc else None
     finally:
@@ -340,6 +355,9 @@ def run(env):
         "attachments_created": attachments,
         "left_due_after_run": due_after,
         "seconds": round(seconds, 2),
+        "started_at_epoch": round(started_at, 3),
+        "ended_at_epoch": round(started_at + seconds, 3),
+        "phase": phase,
         "reminders_per_second": rate,
         "customers_per_second": round(due_before / seconds, 1) if seconds else None,
         "queries": queries,

@@ -25,6 +25,8 @@
 # BENCH_CRON (1; 0: no scheduled action run), BENCH_CRON_MEMORY (1: a second run of
 # the scheduled action under tracemalloc for its peak of Python memory; 0: none),
 # BENCH_MAIN (1; 0: skip the main size, e.g. to measure only the scheduled action);
+# BENCH_CRON_PARALLEL (1: then the same run started twice at once on a fresh copy:
+# wall time, reminders, customers reminded twice, speed-up; 0: none);
 # BENCH_CRON_LIVE (1: the scheduled action runs with a live Odoo server, as in
 # production: `odoo --workers=0` on a free port serving the run's database, started
 # before and stopped after each run, its URL given as BENCH_CRON_REPORT_URL, the
@@ -89,6 +91,18 @@ stop_server() {
         kill "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
         SERVER_PID=""
+    fi
+}
+# choose_report_url DB: the report.url the letters of a run on DB load the CSS
+# from: BENCH_CRON_REPORT_URL, else a live server started on DB
+# (BENCH_CRON_LIVE=1, the default), else a closed port; sets report_url, url_mode.
+choose_report_url() {
+    report_url="${BENCH_CRON_REPORT_URL:-}" url_mode="given BENCH_CRON_REPORT_URL"
+    if [ -z "$report_url" ] && [ "${BENCH_CRON_LIVE:-1}" = 1 ]; then
+        start_server "$1"
+        report_url="$SERVER_URL" url_mode="live server (odoo --workers=0, started by bench/run.sh)"
+    elif [ -z "$report_url" ]; then
+        report_url="http://127.0.0.1:1" url_mode="closed port (BENCH_CRON_LIVE=0: the CSS fails fast)"
     fi
 }
 cleanup() {
@@ -220,13 +234,7 @@ if [ "${BENCH_CRON:-1}" = 1 ] && [ "$SMALL" -gt 0 ]; then
         fi
         ensure_template "$SMALL" "$M"
         copy_template "followup_bench_cron_$$"
-        report_url="${BENCH_CRON_REPORT_URL:-}" url_mode="given BENCH_CRON_REPORT_URL"
-        if [ -z "$report_url" ] && [ "${BENCH_CRON_LIVE:-1}" = 1 ]; then
-            start_server "followup_bench_cron_$$"
-            report_url="$SERVER_URL" url_mode="live server (odoo --workers=0, started by bench/run.sh)"
-        elif [ -z "$report_url" ]; then
-            report_url="http://127.0.0.1:1" url_mode="closed port (BENCH_CRON_LIVE=0: the CSS fails fast)"
-        fi
+        choose_report_url "followup_bench_cron_$$"
         say "report.url: $report_url: $url_mode"
         BENCH_CRON_TRACEMALLOC=$([ "$mode" = memory ] && echo 1 || echo 0) \
             BENCH_CRON_REPORT_URL="$report_url" BENCH_CRON_URL_MODE="$url_mode" \
@@ -272,9 +280,86 @@ PYEOF
     T_CRON=$(since "$t_cron")
 fi
 
+# ------------------------------------------------------------------ two runs at once
+# The same daily run on a fresh copy, started twice at once (two cron workers or
+# two servers on one database): they split the customers (followup.daily._claim).
+# Figures: the wall time from the first start to the last end, reminders done in
+# all, customers reminded more than once (must be 0), and the rate against the
+# single timed run above.
+T_PARALLEL=skipped
+if [ "${BENCH_CRON:-1}" = 1 ] && [ "${BENCH_CRON_PARALLEL:-1}" = 1 ] && [ "$SMALL" -gt 0 ]; then
+    t_parallel=$(now)
+    say "--- scheduled action on ${SMALL} x ${M}: two runs started at once"
+    ensure_template "$SMALL" "$M"
+    PAR_DB="followup_bench_par_$$"
+    copy_template "$PAR_DB"
+    choose_report_url "$PAR_DB"
+    BENCH_CRON_PHASE=setup BENCH_CRON_REPORT_URL="$report_url" BENCH_CRON_URL_MODE="$url_mode" \
+        odoo shell -c "$CONF" -d "$PAR_DB" --no-http --log-level=warn \
+        <"$SNAP/bench/bench_cron.py" >"$RUN_DIR/par-setup.txt" 2>&1
+    reminder_max="$(sed -n 's/^BENCH_CRON_SETUP reminder_max=//p' "$RUN_DIR/par-setup.txt")"
+    [ -n "$reminder_max" ] || { cat "$RUN_DIR/par-setup.txt"; die "parallel runs: setup failed"; }
+    PAR_PIDS=()
+    for run in 1 2; do
+        # the second as the extra worker's scheduled action
+        BENCH_CRON_HOUSEKEEPING=$([ "$run" = 1 ] && echo 1 || echo 0) \
+        BENCH_CRON_PHASE=run BENCH_CRON_REPORT_URL="$report_url" BENCH_CRON_URL_MODE="$url_mode" \
+            odoo shell -c "$CONF" -d "$PAR_DB" --no-http --log-level=warn \
+            <"$SNAP/bench/bench_cron.py" >"$RUN_DIR/par-$run.txt" 2>&1 &
+        PAR_PIDS+=($!)
+    done
+    wait "${PAR_PIDS[@]}" || true
+    stop_server
+    q -d "$PAR_DB" -c "SELECT count(*) FILTER (WHERE state = 'done'),
+                              count(DISTINCT (partner_id, company_id)) FILTER (WHERE state = 'done')
+                         FROM followup_reminder WHERE id > $reminder_max" >"$RUN_DIR/par-counts.txt"
+    python - "$RUN_DIR" <<'PYEOF'
+import json, os, sys
+run_dir = sys.argv[1]
+runs = []
+for name in ("par-1.txt", "par-2.txt"):
+    for line in open(os.path.join(run_dir, name), encoding="utf-8"):
+        if line.startswith("BENCH_CRON_JSON "):
+            runs.append(json.loads(line.split(" ", 1)[1]))
+if len(runs) != 2:
+    sys.exit("[bench] two runs at once: a run gave no result (see par-1.txt, par-2.txt)")
+done, customers = map(int, open(os.path.join(run_dir, "par-counts.txt")).read().split("|"))
+wall = max(r["ended_at_epoch"] for r in runs) - min(r["started_at_epoch"] for r in runs)
+single = None
+timed = os.path.join(run_dir, "cron-timed.txt")
+if os.path.exists(timed):
+    for line in open(timed, encoding="utf-8"):
+        if line.startswith("BENCH_CRON_JSON "):
+            single = json.loads(line.split(" ", 1)[1])
+rate = done / wall if wall else 0
+result = {
+    "parallel_runs": 2,
+    "wall_seconds": round(wall, 2),
+    "run_seconds": [r["seconds"] for r in runs],
+    "reminders_done": done,
+    "customers_reminded": customers,
+    "customers_reminded_twice": done - customers,
+    "reminders_per_second": round(rate, 1),
+    "single_run_seconds": single and single["seconds"],
+    "single_run_reminders_per_second": single and single["reminders_per_second"],
+    "speedup": round(single["seconds"] / wall, 2) if single and wall else None,
+}
+print(
+    f"[bench] two runs at once: {done} reminders in {result['wall_seconds']} s "
+    f"(runs {result['run_seconds'][0]} s and {result['run_seconds'][1]} s), "
+    f"{result['reminders_per_second']} reminders/s; customers reminded twice: "
+    f"{result['customers_reminded_twice']}; one run: "
+    f"{result['single_run_seconds']} s -> speed-up {result['speedup']}x"
+)
+print("BENCH_PARALLEL_JSON " + json.dumps(result, sort_keys=True))
+PYEOF
+    drop_db "$PAR_DB"
+    T_PARALLEL=$(since "$t_parallel")
+fi
+
 # ------------------------------------------------------------------ main size
 if [ "${BENCH_MAIN:-1}" = 0 ]; then
-    say "steps (s): small-size comparison=$T_SMALL scheduled-action=$T_CRON" \
+    say "steps (s): small-size comparison=$T_SMALL scheduled-action=$T_CRON two-runs=$T_PARALLEL" \
         "total=$(since "$TOTAL_START") (BENCH_MAIN=0: main size skipped)"
     exit 0
 fi
@@ -295,5 +380,5 @@ cat "$RUN_DIR/main.json" >>"$RESULTS/results.jsonl"
 echo >>"$RESULTS/results.jsonl"
 
 say "steps (s): install=$T_INSTALL book=$T_BOOK vacuum=$T_VACUUM copy=$T_COPY" \
-    "measure=$T_MEASURE small-size comparison=$T_SMALL scheduled-action=$T_CRON" \
+    "measure=$T_MEASURE small-size comparison=$T_SMALL scheduled-action=$T_CRON two-runs=$T_PARALLEL" \
     "total=$(since "$TOTAL_START")"

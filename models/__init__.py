@@ -11,7 +11,8 @@ from . import followup_partner_state
 from . import followup_reminder
 from . import followup_reminder_item
 from . import followup_batch
-from . import followup_batch_daily
+from . import followup_batch_send
+from . import followup_daily
 from . import followup_config_problem
 from . import res_partner
 from . import base_partner_merge_automatic_wizard

@@ -57,7 +57,7 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             settings.followup_next_run = cron.sudo().nextcall if cron else False
             settings.followup_auto_count = len(
-                self.env["followup.batch"]._auto_email_partner_ids(settings.company_id)
+                self.env["followup.daily"]._auto_email_partner_ids(settings.company_id)
             )
 
     @api.depends("company_id")

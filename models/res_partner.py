@@ -340,9 +340,12 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ CRON
     @api.model
-    def _cron_send_followup_reminders(self, batch_size=100):
-        """Daily scheduled action: see ``followup.batch._run_daily``."""
-        self.env["followup.batch"]._run_daily(batch_size=batch_size)
+    def _cron_send_followup_reminders(self, batch_size=100, housekeeping=True):
+        """Daily scheduled action: see ``followup.daily._run_daily``; the extra
+        workers' (``housekeeping=False``) only share the reminders."""
+        self.env["followup.daily"]._run_daily(
+            batch_size=batch_size, housekeeping=housekeeping
+        )
 
     # ------------------------------------------------------------------ HELPERS
     def _followup_story(self, today):

@@ -112,8 +112,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default="followup_demo")
+    parser.add_argument(
+        "--english",
+        action="store_true",
+        help="only the English screenshots: the penalties statement and the "
+        "recovery figures, as *_en.png",
+    )
     args = parser.parse_args()
     odoo = Odoo(args.url, args.db)
+    if args.english:
+        _english(odoo, args.url)
+        return
     uid = odoo.call("res.users", "search", [("login", "=", "admin")])[0]
     odoo.call("res.users", "write", [uid], {"lang": "fr_FR", "tour_enabled": False})
     company_id = odoo.call("res.users", "read", [uid], ["company_id"])[0]["company_id"][
@@ -174,14 +183,7 @@ def main():
     )
     odoo.call("followup.send", "action_send_email", [email_wizard], context=context)
     OUT.mkdir(parents=True, exist_ok=True)
-    browser = Browser()
-    browser.send("Network.enable")
-    browser.send(
-        "Network.setCookie",
-        name="session_id",
-        value=odoo.session.cookies["session_id"],
-        url=args.url,
-    )
+    browser = _browser(odoo, args.url)
     base = f"{args.url}/odoo"
     try:
         browser.shot(
@@ -227,7 +229,42 @@ def main():
     _penalties_letter(odoo, args.url, context)
 
 
-def _penalties_letter(odoo, url, context):
+def _browser(odoo, url):
+    """A headless Chromium logged in as the RPC session's user."""
+    browser = Browser()
+    browser.send("Network.enable")
+    browser.send(
+        "Network.setCookie",
+        name="session_id",
+        value=odoo.session.cookies["session_id"],
+        url=url,
+    )
+    return browser
+
+
+def _english(odoo, url):
+    """The penalties statement on an English letter and the recovery figures
+    in English (the customer's language is English for the letter, then put
+    back)."""
+    uid = odoo.call("res.users", "search", [("login", "=", "admin")])[0]
+    odoo.call("res.users", "write", [uid], {"lang": "en_US", "tour_enabled": False})
+    company_id = odoo.call("res.users", "read", [uid], ["company_id"])[0]["company_id"][
+        0
+    ]
+    context = {"allowed_company_ids": [company_id], "lang": "en_US"}
+    browser = _browser(odoo, url)
+    try:
+        browser.shot(
+            f"{url}/odoo/action-account_payment_followup.followup_recovery_report_action",
+            OUT / "recovery_figures_en.png",
+        )
+    finally:
+        browser.close()
+    _penalties_letter(odoo, url, context, lang="en_US")
+    odoo.call("res.users", "write", [uid], {"lang": "fr_FR"})
+
+
+def _penalties_letter(odoo, url, context, lang=None):
     """The formal notice of a professional customer, with its statement of
     late-payment penalties: the page that holds the statement."""
     due = odoo.call(
@@ -254,17 +291,28 @@ def _penalties_letter(odoo, url, context):
     if not partner:
         print("no customer due for a letter with a penalties statement")
         return
-    # the last page that speaks of penalties: the statement's rows and totals
-    _letter_png(
-        odoo,
-        url,
-        partner,
-        "penalties_statement",
-        pick=lambda pages: max(
-            (index for index, text in enumerate(pages, 1) if "pénalités" in text),
-            default=1,
-        ),
-    )
+    word = "pénalités"
+    name = "penalties_statement"
+    if lang:
+        # the letter in the customer's language: English for this shot
+        previous = odoo.call("res.partner", "read", [partner], ["lang"])[0]["lang"]
+        odoo.call("res.partner", "write", [partner], {"lang": lang})
+        word, name = "penalties", f"penalties_statement_{lang[:2]}"
+    try:
+        # the last page that speaks of penalties: the statement's rows and totals
+        _letter_png(
+            odoo,
+            url,
+            partner,
+            name,
+            pick=lambda pages: max(
+                (index for index, text in enumerate(pages, 1) if word in text.lower()),
+                default=1,
+            ),
+        )
+    finally:
+        if lang:
+            odoo.call("res.partner", "write", [partner], {"lang": previous})
 
 
 def _letter_png(odoo, url, partner, name, pick=None):

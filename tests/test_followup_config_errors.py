@@ -26,7 +26,8 @@ LIST_FIELDS = [
 ]
 QUIET = (
     "odoo.addons.account_payment_followup.models.followup_batch",
-    "odoo.addons.account_payment_followup.models.followup_batch_daily",
+    "odoo.addons.account_payment_followup.models.followup_batch_send",
+    "odoo.addons.account_payment_followup.models.followup_daily",
     "odoo.addons.account_payment_followup.models.followup_engine",
     "odoo.addons.account_payment_followup.models.followup_line",
 )

@@ -84,7 +84,7 @@ class TestFollowupCron(FollowupCommon):
 
     def test_batch_interrupted_keeps_other_batches(self):
         failing = self.customers[1]
-        Batch = type(self.env["followup.batch"])
+        Batch = type(self.env["followup.daily"])
         original = Batch._run_daily_batch
 
         def crash_on_second(batch, partners, company, day):
@@ -94,9 +94,7 @@ class TestFollowupCron(FollowupCommon):
 
         with (
             patch.object(Batch, "_run_daily_batch", crash_on_second),
-            mute_logger(
-                "odoo.addons.account_payment_followup.models.followup_batch_daily"
-            ),
+            mute_logger("odoo.addons.account_payment_followup.models.followup_daily"),
         ):
             mails = self._run_cron(batch_size=1)
         self.assertEqual(mails.recipient_ids, self.customers - failing)
@@ -226,6 +224,70 @@ class TestFollowupCron(FollowupCommon):
         self.assertEqual(
             Batch._lock(Partner.browse(held_by_other[:1])).ids, held_by_other[:1]
         )
+
+    def test_extra_worker(self):
+        """The extra worker's scheduled action, off by default, reminds the
+        customers the main one has not taken, and leaves the housekeeping (e.g.
+        promises whose date came) to the main one."""
+        worker = self.env.ref("account_payment_followup.followup_send_ir_cron_worker")
+        self.assertFalse(worker.active)
+        promise = self.env["followup.hold"].create(
+            {
+                "move_id": self.invoices[0].id,
+                "promise_date": "2026-02-20",
+                "amount": 100.0,
+                "resume_date": "2026-02-25",
+            }
+        )
+        existing = self.env["mail.mail"].search([])
+        worker.method_direct_trigger()
+        mails = self.env["mail.mail"].search([("id", "not in", existing.ids)])
+        self.assertEqual(
+            mails.filtered(
+                lambda mail: mail.model == "followup.reminder"
+            ).recipient_ids,
+            self.customers,
+        )
+        self.assertEqual(promise.state, "open")
+        self.assertFalse(self._run_cron())
+        self.assertEqual(promise.state, "broken")
+
+    def test_runs_at_once_split_the_customers(self):
+        """Another run (a second cron worker or server) holds a customer while
+        it reminds it: this run leaves it and reminds the others; each customer
+        is reminded once."""
+        # a customer whose row is committed (installation), so that a second,
+        # real connection can hold it, as the other run's batch does
+        other_customer = self.env.ref("base.main_partner")
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other.execute("SET lock_timeout = '10s'")
+            other.execute(
+                "SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE",
+                [other_customer.id],
+            )
+            contact = self.env["res.partner"].create(
+                {
+                    "name": "Comptabilité",
+                    "type": "invoice",
+                    "parent_id": other_customer.id,
+                    "email": "compta-admin@example.com",
+                }
+            )
+            invoice = self._create_invoice(
+                other_customer, 250.0, "2026-01-01", "2026-01-31"
+            )
+            self.assertEqual(other_customer.followup_status, "action")
+            mails = self._run_cron()
+            self.assertEqual(mails.recipient_ids, self.customers)
+            self.assertFalse(invoice.followup_line_id)
+            other.rollback()
+        # the other run is over without reminding it: this run's next pass does
+        mails = self._run_cron()
+        self.assertEqual(mails.recipient_ids, contact)
+        self.assertEqual(invoice.followup_line_id, self.level_0)
+        done = self._reminders().filtered(lambda rem: rem.state == "done")
+        self.assertEqual(len(done), 4)
+        self.assertEqual(done.partner_id, self.customers | other_customer)
 
     def test_multi_company_isolation(self):
         company_b = self.setup_other_company(name="Société B")["company"]

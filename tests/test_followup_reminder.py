@@ -54,7 +54,7 @@ class TestFollowupReminder(FollowupCommon):
         wizard.action_print()
         wizard.action_confirm()
         self._send_by_email(self._wizard(emailed))
-        self.env["followup.batch"]._run_daily_batch(daily, self.company, TODAY)
+        self.env["followup.daily"]._run_daily_batch(daily, self.company, TODAY)
         manual.with_context(followup_date="2026-03-01").followup_line_id = self.level_1
         reminders = self._reminders()
         self.assertRecordValues(
