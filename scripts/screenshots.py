@@ -257,6 +257,7 @@ def _english(odoo, url):
         browser.shot(
             f"{url}/odoo/action-account_payment_followup.followup_recovery_report_action",
             OUT / "recovery_figures_en.png",
+            wait=15,  # the English assets are built on this first page
         )
     finally:
         browser.close()
