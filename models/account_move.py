@@ -70,11 +70,14 @@ class AccountMove(models.Model):
         "followup.hold",
         string="On Hold",
         compute="_compute_followup_hold_id",
+        compute_sudo=True,
         help="The open promise to pay or dispute: no reminder until its resume "
         "date.",
     )
     followup_hold_until = fields.Date(
-        string="On Hold Until", related="followup_hold_id.resume_date"
+        string="On Hold Until",
+        compute="_compute_followup_hold_id",
+        compute_sudo=True,
     )
 
     followup_reminder_count = fields.Integer(
@@ -114,12 +117,12 @@ class AccountMove(models.Model):
         for move in self:
             move.followup_reminder_count = counts.get(move.id, 0)
 
-    @api.depends("followup_hold_ids.state")
+    @api.depends("followup_hold_ids.state", "followup_hold_ids.resume_date")
     def _compute_followup_hold_id(self):
         for move in self:
-            move.followup_hold_id = move.followup_hold_ids.filtered(
-                lambda hold: hold.state == "open"
-            )[:1]
+            hold = move.followup_hold_ids.filtered(lambda h: h.state == "open")[:1]
+            move.followup_hold_id = hold
+            move.followup_hold_until = hold.resume_date
 
     @api.depends(
         "followup_line_id.delay",

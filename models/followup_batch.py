@@ -165,14 +165,13 @@ class FollowupBatch(models.AbstractModel):
             entry["level"] = levels.browse(best) if best else levels.browse()
         # promises broken on the listed invoices: the letter recalls them
         broken = self.env["followup.hold"]._broken_promises(
-            {item["move_id"] for entry in result.values() for item in entry["items"]}
+            {item["move_id"] for entry in result.values() for item in entry["items"]},
+            date,
         )
         for entry in result.values():
-            entry["broken"] = [
-                broken[item["move_id"]]
-                for item in entry["items"]
-                if item["move_id"] in broken
-            ]
+            # once per invoice, whatever its number of instalments
+            moves = dict.fromkeys(item["move_id"] for item in entry["items"])
+            entry["broken"] = [broken[mid] for mid in moves if mid in broken]
         return result
 
     @api.model

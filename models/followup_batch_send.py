@@ -277,7 +277,7 @@ class FollowupBatch(models.AbstractModel):
             )
 
     @api.model
-    def _activity_targets(self, company, partners, summary, levels=None):
+    def _activity_targets(self, company, partners, summary, levels=None, users=None):
         """[(customer, person, env in their language, summary)] for a to-do on
         each customer, for the person in charge (the same rule as every
         follow-up activity: never OdooBot), leaving out the customers that
@@ -286,6 +286,7 @@ class FollowupBatch(models.AbstractModel):
         :param summary: ``(customer, env) -> str``, the to-do's title written in
             that env's language
         :param levels: {customer id: level} whose responsible comes first
+        :param users: {customer id: user} who gets the to-do instead, when set
         """
         if not partners:
             return []
@@ -302,7 +303,7 @@ class FollowupBatch(models.AbstractModel):
         targets = []
         for partner in partners:
             level = (levels or {}).get(partner.id)
-            user = Reminder.new(
+            user = (users or {}).get(partner.id) or Reminder.new(
                 {
                     "partner_id": partner.id,
                     "company_id": company.id,
@@ -316,15 +317,17 @@ class FollowupBatch(models.AbstractModel):
         return targets
 
     @api.model
-    def _schedule_todos(self, company, partners, date, summary, note):
+    def _schedule_todos(self, company, partners, date, summary, note, users=None):
         """A follow-up to-do on each of ``partners`` for the person in charge
         (:meth:`_activity_targets`), created in one go without an "assigned to
         you" e-mail each.
 
         :param summary: ``(customer, env) -> str``, the to-do's title
         :param note: ``(customer, env) -> str``, its text (plain, escaped)
+        :param users: {customer id: user} who gets the to-do, when set (see
+            :meth:`_activity_targets`)
         """
-        targets = self._activity_targets(company, partners, summary)
+        targets = self._activity_targets(company, partners, summary, users=users)
         if not targets:
             return
         activity_type = self.env.ref("mail.mail_activity_data_todo")

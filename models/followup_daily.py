@@ -50,15 +50,13 @@ class FollowupDaily(models.AbstractModel):
             # (the reminders below recall it) or ended
             self.env["followup.hold"]._close_due(date)
         companies = self.env["res.company"].search([("followup_auto_send", "=", True)])
-        state = self.env["followup.partner.state"]
         work = {}
         # per company: {problem code: reason} met by this run, and the codes of
         # the run-time problems it proved fixed
         failed, worked = defaultdict(dict), defaultdict(set)
         for company in companies:
             try:
-                with self.env.cr.savepoint():
-                    work[company] = state._due_partner_ids(company, date)
+                work[company] = self._list_due(company, date)
             except Exception as error:  # noqa: BLE001 - never stops the others
                 _logger.exception(
                     "Payment follow-up: the customers due of %s could not be listed",
@@ -107,7 +105,11 @@ class FollowupDaily(models.AbstractModel):
             self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         Problem = self.env["followup.config.problem"]
         for company in companies:
-            if "error" not in failed[company]:
+            if not housekeeping:
+                # an extra worker tells the problems it met; closing them is
+                # the main run's (it saw the whole work list)
+                worked[company] = set()
+            elif "error" not in failed[company]:
                 worked[company].add("error")
             try:
                 with self.env.cr.savepoint():
@@ -117,7 +119,8 @@ class FollowupDaily(models.AbstractModel):
                     "Payment follow-up: the problems of %s could not be reported",
                     company.name,
                 )
-        Problem._forget_companies(companies)
+        if housekeeping:
+            Problem._forget_companies(companies)
         _logger.info("Payment follow-up: %s customers processed", done)
 
     def _run_daily_claimed(self, env, partners, company, date):
@@ -133,8 +136,8 @@ class FollowupDaily(models.AbstractModel):
             except Exception as error:  # noqa: BLE001 - reported below
                 if attempt == 1 and self._can_commit():
                     # e.g. a customer edited meanwhile: once more with a fresh
-                    # snapshot (the claim is made again: what another run
-                    # took meanwhile is left to it)
+                    # snapshot (the batch locks its customers again and leaves
+                    # out what another run took meanwhile)
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                     continue
                 _logger.exception(
@@ -145,6 +148,24 @@ class FollowupDaily(models.AbstractModel):
                 )
                 return {"error": str(error)}, set()
         return {}, set()
+
+    @api.model
+    def _list_due(self, company, date):
+        """The customers of ``company`` due on ``date``. Listing refreshes the
+        stored rows whose items entered today: a run started at the same time
+        refreshing the same rows is a serialization failure, listed again with
+        a fresh snapshot."""
+        for attempt in range(1, 6):
+            try:
+                with self.env.cr.savepoint():
+                    return self.env["followup.partner.state"]._due_partner_ids(
+                        company, date
+                    )
+            except psycopg2.errors.SerializationFailure:
+                if attempt == 5 or not self._can_commit():
+                    raise
+                self.env.cr.rollback()
+        return []
 
     @api.model
     def _claim_next(self, company, date, candidate_ids, limit):

@@ -19,7 +19,8 @@ finds, independently of the follow-up date:
 
 On date D an item is *due* for ``next_line`` when ``next_date <= D``. Credits
 (negative residuals) and items in litigation never get a level. A customer whose
-open credits cover what is overdue owes nothing: no level is due for it.
+open credits cover what is overdue owes nothing: no level is due for it. An
+invoice on hold is not overdue before its resume date (``overdue_from``).
 
 A configuration that bypassed validation (data written with SQL) never makes a
 screen or the daily run fail: a level whose due days are out of range is not
@@ -139,7 +140,7 @@ class FollowupEngine(models.AbstractModel):
                    SUM(amount_residual) AS amount_due,
                    COALESCE(SUM(amount_residual) FILTER (
                        WHERE NOT blocked
-                         AND (due_date < %(date)s OR amount_residual < 0)
+                         AND (overdue_from < %(date)s OR amount_residual < 0)
                    ), 0) AS amount_overdue,
                    (ARRAY_AGG(cur_line ORDER BY cur_delay DESC) FILTER (
                        WHERE cur_line IS NOT NULL AND amount_residual > 0
@@ -167,7 +168,7 @@ class FollowupEngine(models.AbstractModel):
             items=self._items_query(company, date, partner_ids),
             owes=SQL(
                 "COALESCE(SUM(amount_residual) FILTER (WHERE NOT blocked"
-                " AND (due_date < %s OR amount_residual < 0)), 0) > 0",
+                " AND (overdue_from < %s OR amount_residual < 0)), 0) > 0",
                 date,
             ),
         )
@@ -210,6 +211,12 @@ class FollowupEngine(models.AbstractModel):
                        move.name AS move_name,
                        COALESCE(aml.date_maturity, move.invoice_date_due, aml.date)
                            AS due_date,
+                       -- counted overdue the day after: its due date, or for
+                       -- an invoice on hold the day before its resume date
+                       GREATEST(
+                           COALESCE(aml.date_maturity, move.invoice_date_due, aml.date),
+                           hold.hold_until - 1
+                       ) AS overdue_from,
                        aml.date,
                        aml.amount_residual,
                        aml.amount_currency,

@@ -14,13 +14,14 @@ otherwise (an activity for the person in charge, and the next reminder says
 so); a dispute ends.
 """
 
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
 HOLD_KINDS = [("promise", "Promise to Pay"), ("dispute", "Dispute")]
@@ -34,6 +35,8 @@ HOLD_STATES = [
 # made on the promised day reaches the bank statement
 PROMISE_GRACE_DAYS = 3
 DISPUTE_DAYS = 30
+
+_logger = logging.getLogger(__name__)
 
 
 class FollowupHold(models.Model):
@@ -99,6 +102,14 @@ class FollowupHold(models.Model):
         help="Paid since the " "hold was recorded.",
     )
     note = fields.Text()
+
+    def init(self):
+        # two users recording a hold on one invoice at once: one open hold all
+        # the same (the constraint below says it in words)
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS followup_hold_open_move_uniq"
+            " ON followup_hold (move_id) WHERE state = 'open'"
+        )
 
     # ------------------------------------------------------------------ COMPUTE
     @api.depends("kind", "promise_date")
@@ -198,6 +209,20 @@ class FollowupHold(models.Model):
             [vals["move_id"] for vals in vals_list if vals.get("move_id")]
         )
         residuals = dict(zip(moves.ids, moves.mapped("amount_residual"), strict=True))
+        # said in words before the database's unique index refuses it
+        held = self.search([("move_id", "in", moves.ids), ("state", "=", "open")])
+        taken = set(held.move_id.ids)
+        for vals in vals_list:
+            move_id = vals.get("move_id")
+            if move_id in taken and vals.get("state", "open") == "open":
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(name)s already has an open promise or dispute: "
+                        "end it before recording another one.",
+                        name=self.env["account.move"].browse(move_id).display_name,
+                    )
+                )
+            taken.add(move_id)
         for vals in vals_list:
             vals["residual_at_start"] = residuals.get(vals.get("move_id"), 0.0)
             if not vals.get("resume_date"):
@@ -216,15 +241,32 @@ class FollowupHold(models.Model):
         )
         # recorded from the Send Reminders wizard: the invoice is left out of
         # the letter being prepared
+        # (every line of the invoice, e.g. its instalments)
         item_ids = self.env.context.get("followup_send_item_ids")
         if item_ids:
-            self.env["followup.send.item"].browse(item_ids).exists().included = False
+            items = self.env["followup.send.item"].browse(item_ids).exists()
+            items.line_id.item_ids.filtered(
+                lambda item: item.move_id in holds.move_id
+            ).included = False
         holds._mark_state()
         return holds
 
     def write(self, vals):
+        if {"state", "residual_at_start"} & set(vals) and not self.env.context.get(
+            "followup_hold_close"
+        ):
+            raise UserError(
+                self.env._(
+                    "The status of a promise or a dispute follows the payments "
+                    "and the resume date: end it with Resume Follow-up Now."
+                )
+            )
+        # the resume date also moves with the promised date and the type
+        moves = {"move_id", "kind", "promise_date", "resume_date", "state"} & set(vals)
+        if moves:
+            self._mark_state()  # where the holds were
         result = super().write(vals)
-        if {"move_id", "resume_date", "state"} & set(vals):
+        if moves:
             self._mark_state()
         return result
 
@@ -238,7 +280,9 @@ class FollowupHold(models.Model):
         today = fields.Date.context_today(self)
         holds = self.filtered(lambda hold: hold.state == "open")
         for hold in holds:
-            hold.write({"state": "ended", "resume_date": min(hold.resume_date, today)})
+            hold.with_context(followup_hold_close=True).write(
+                {"state": "ended", "resume_date": min(hold.resume_date, today)}
+            )
         holds._post_to_chatter(
             lambda hold, env: env._(
                 "%(hold)s: ended by %(user)s, the follow-up resumes.",
@@ -317,51 +361,76 @@ class FollowupHold(models.Model):
         """The customers' stored follow-up state moves with the holds."""
         self.env["followup.partner.state"]._mark_move_lines(move_ids=self.move_id.ids)
 
+    def _is_kept(self):
+        """A promise is kept once the invoice is paid, or received at least the
+        amount promised since the promise was recorded."""
+        self.ensure_one()
+        return self.move_id.payment_state in ("paid", "in_payment") or (
+            float_compare(
+                self.amount_paid,
+                self.amount,
+                precision_rounding=self.currency_id.rounding,
+            )
+            >= 0
+        )
+
     @api.model
-    def _broken_promises(self, move_ids):
-        """{invoice id: its latest hold} when that hold is a broken promise: the
-        next reminder says so (one search)."""
+    def _broken_promises(self, move_ids, date):
+        """{invoice id: its latest promise} when that promise is broken on
+        ``date`` (its resume date came and the amount promised has not come
+        in), whether or not the daily run closed it yet: the reminder recalls
+        it, until the amount is received (one search)."""
         holds = self.sudo().search(
-            [("move_id", "in", list(move_ids)), ("state", "!=", "open")],
+            [
+                ("move_id", "in", list(move_ids)),
+                ("state", "!=", "ended"),
+                ("resume_date", "<=", date),
+            ],
             order="resume_date desc, id desc",
         )
         latest = {}
         for hold in holds:
             latest.setdefault(hold.move_id.id, hold)
-        return {mid: hold for mid, hold in latest.items() if hold.state == "broken"}
+        return {
+            move_id: hold
+            for move_id, hold in latest.items()
+            if hold.kind == "promise" and not hold._is_kept()
+        }
 
     @api.model
     def _close_due(self, date):
         """Daily: the open holds whose resume date came: promises kept or broken
-        (broken: an activity for the person in charge of the customer), disputes
-        ended. One search, then one write per outcome; notes in each company's
-        language."""
+        (broken: a to-do for the hold's owner), disputes ended (a to-do for
+        the owner to settle it: the reminders resume). One search, then one
+        write per outcome, company by company (one failing never stops the
+        others), notes in each company's language."""
         holds = self.sudo().search(
             [("state", "=", "open"), ("resume_date", "<=", date)]
         )
-        holds.move_id.fetch(["amount_residual", "payment_state", "name"])
+        holds.move_id.fetch(["amount_residual", "payment_state", "name", "state"])
         for company, company_holds in holds.grouped("company_id").items():
             lang = company.partner_id.lang or "en_US"
-            company_holds.with_context(lang=lang)._close(company, date)
+            try:
+                with self.env.cr.savepoint():
+                    company_holds.with_context(lang=lang)._close(company, date)
+            except Exception:  # noqa: BLE001 - never stops the other companies
+                _logger.exception(
+                    "Payment follow-up: the promises and disputes of %s could not "
+                    "be closed; retried on the next run",
+                    company.name,
+                )
 
     def _close(self, company, date):
         outcome = defaultdict(lambda: self.browse())
         for hold in self:
-            if hold.kind == "dispute":
+            if hold.kind == "dispute" or hold.move_id.state != "posted":
                 outcome["ended"] |= hold
-            elif hold.move_id.payment_state in ("paid", "in_payment") or (
-                float_compare(
-                    hold.amount_paid,
-                    hold.amount,
-                    precision_rounding=hold.currency_id.rounding,
-                )
-                >= 0
-            ):
+            elif hold._is_kept():
                 outcome["kept"] |= hold
             else:
                 outcome["broken"] |= hold
         for state, group in outcome.items():
-            group.write({"state": state})
+            group.with_context(followup_hold_close=True).write({"state": state})
         outcome["kept"]._post_to_chatter(
             lambda hold, env: env._("%(hold)s: kept.", hold=hold._describe(env))
         )
@@ -378,24 +447,54 @@ class FollowupHold(models.Model):
                 paid=format_amount(env, hold.amount_paid, hold.currency_id),
             )
         )
-        broken._plan_broken_activities(company, date)
+        broken._plan_owner_todos(
+            company,
+            date,
+            lambda partner, env, names: env._(
+                "Promise to pay broken: %(invoices)s", invoices=names
+            ),
+            lambda partner, env, holds: env._(
+                "%(promises)s: the amount promised was not received. The "
+                "follow-up of these invoices resumes, and the next reminder "
+                "recalls the promise. Call the customer.",
+                promises="; ".join(hold._describe(env) for hold in holds),
+            ),
+        )
+        outcome["ended"].filtered(
+            lambda hold: hold.kind == "dispute" and hold.move_id.state == "posted"
+        )._plan_owner_todos(
+            company,
+            date,
+            lambda partner, env, names: env._(
+                "Dispute to settle: %(invoices)s", invoices=names
+            ),
+            lambda partner, env, holds: env._(
+                "%(disputes)s: the resume date came and the follow-up of these "
+                "invoices resumes. Settle the dispute (a credit note, a "
+                "payment), or record a new one to hold them again.",
+                disputes="; ".join(hold._describe(env) for hold in holds),
+            ),
+        )
 
-    def _plan_broken_activities(self, company, date):
-        """A to-do « promise broken » on each customer for the person in charge
-        (the follow-up rule: never OdooBot, in their language), once per
-        customer and invoices."""
+    def _plan_owner_todos(self, company, date, summary, note):
+        """A follow-up to-do on each customer of these holds for their owner
+        (else the person in charge), in that person's language, once per
+        customer and title: ``summary(partner, env, invoice names)``,
+        ``note(partner, env, holds)``."""
         by_partner = self.grouped("partner_id")
+        owners = {
+            partner.id: holds.user_id.filtered(
+                lambda user: user.active and not user.share
+            )[:1]
+            for partner, holds in by_partner.items()
+        }
         self.env["followup.batch"]._schedule_todos(
             company,
             self.partner_id,
             date,
-            lambda partner, env: env._(
-                "Promise to pay broken: %(invoices)s",
-                invoices=", ".join(by_partner[partner].move_id.mapped("name")),
+            lambda partner, env: summary(
+                partner, env, ", ".join(by_partner[partner].move_id.mapped("name"))
             ),
-            lambda partner, env: env._(
-                "%(promises)s: not paid. The follow-up of these invoices resumes, "
-                "and the next reminder recalls the promise. Call the customer.",
-                promises="; ".join(hold._describe(env) for hold in by_partner[partner]),
-            ),
+            lambda partner, env: note(partner, env, by_partner[partner]),
+            users=owners,
         )

@@ -290,23 +290,24 @@ class FollowupPartnerState(models.Model):
                   FROM item
               GROUP BY partner_id
             ),
-            -- the first due date from which the overdue items outweigh the
-            -- credits: the customer owes something overdue the day after
+            -- the first due date (for an invoice on hold, the day before its
+            -- resume date) from which the overdue items outweigh the credits:
+            -- the customer owes something overdue the day after
             overdue AS (
                 SELECT DISTINCT ON (running.partner_id)
-                       running.partner_id, running.due_date + 1 AS overdue_date
+                       running.partner_id, running.overdue_from + 1 AS overdue_date
                   FROM (
-                    SELECT partner_id, due_date,
+                    SELECT partner_id, overdue_from,
                            SUM(SUM(amount_residual)) OVER (
-                               PARTITION BY partner_id ORDER BY due_date
+                               PARTITION BY partner_id ORDER BY overdue_from
                            ) AS total
                       FROM item
                      WHERE NOT blocked AND amount_residual > 0
-                  GROUP BY partner_id, due_date
+                  GROUP BY partner_id, overdue_from
                   ) AS running
                   JOIN state ON state.partner_id = running.partner_id
                  WHERE state.credits + running.total > 0
-              ORDER BY running.partner_id, running.due_date
+              ORDER BY running.partner_id, running.overdue_from
             ),
             future AS (%(future)s),
             wanted AS (

@@ -242,13 +242,12 @@ class TestFollowupCron(FollowupCommon):
         existing = self.env["mail.mail"].search([])
         worker.method_direct_trigger()
         mails = self.env["mail.mail"].search([("id", "not in", existing.ids)])
-        self.assertEqual(
-            mails.filtered(
-                lambda mail: mail.model == "followup.reminder"
-            ).recipient_ids,
-            self.customers,
-        )
+        mails = mails.filtered(lambda mail: mail.model == "followup.reminder")
+        self.assertEqual(mails.recipient_ids, self.customers)
         self.assertEqual(promise.state, "open")
+        # its letter recalls the promise all the same
+        broken = mails.filtered(lambda mail: mail.recipient_ids == self.customers[0])
+        self.assertIn("we have not received this payment", broken.body_html)
         self.assertFalse(self._run_cron())
         self.assertEqual(promise.state, "broken")
 

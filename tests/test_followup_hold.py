@@ -3,7 +3,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import format_amount
 
@@ -81,8 +81,10 @@ class TestFollowupHold(FollowupCommon):
             resume_date=date(2026, 3, 20),
         )
         self.assertEqual(dispute.display_name, "Dispute: Livraison incomplète")
-        # everything of Alpha on hold: overdue, not to remind, and it says why
-        self.assertEqual(self._status(self.alpha), "overdue")
+        # everything of Alpha on hold: nothing overdue nor to remind until the
+        # resume dates, and the story says why
+        self.assertEqual(self._status(self.alpha), "ok")
+        self.assertEqual(self.alpha.followup_amount_overdue, 0.0)
         self.alpha.invalidate_recordset()
         self.assertEqual(self.alpha.followup_next_date, date(2026, 3, 13))
         self.assertIn("On hold", self.alpha.followup_summary)
@@ -101,7 +103,7 @@ class TestFollowupHold(FollowupCommon):
             [],
         )
         # back by itself on the resume date: the promise was not kept
-        self.assertEqual(self._status(self.alpha, "2026-03-12"), "overdue")
+        self.assertEqual(self._status(self.alpha, "2026-03-12"), "ok")
         self.assertEqual(self._status(self.alpha, "2026-03-13"), "action")
         with freeze_time("2026-03-13"):
             mails = self._run_cron()
@@ -117,16 +119,24 @@ class TestFollowupHold(FollowupCommon):
             reminder.message,
         )
         self.assertIn("we have not received this payment", mails.body_html)
+        # a to-do for the promise's owner
         activity = self.alpha.activity_ids.filtered(
             lambda act: act.summary == f"Promise to pay broken: {self.alpha_1.name}"
         )
         self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.user_invoice)
         self.assertIn("Call the customer", str(activity.note))
-        # the dispute ends on its own date
+        # the dispute ends on its own date, its owner is asked to settle it
         with freeze_time("2026-03-20"):
             self._run_cron()
         self.assertEqual(dispute.state, "ended")
         self.assertEqual(self.alpha_2.followup_line_id, self.level_0)
+        self.assertEqual(
+            self.alpha.activity_ids.filtered(
+                lambda act: act.summary == f"Dispute to settle: {self.alpha_2.name}"
+            ).user_id,
+            self.user_invoice,
+        )
 
     def test_kept_promise(self):
         promise = self._hold(self.alpha_1, promise_date=date(2026, 3, 10), amount=600.0)
@@ -145,11 +155,37 @@ class TestFollowupHold(FollowupCommon):
             self.alpha.activity_ids.filtered(lambda act: "broken" in act.summary)
         )
 
+    def test_changed_promise_moves_the_state(self):
+        promise = self._hold(
+            self.alpha_1, promise_date=date(2026, 3, 10), amount=1000.0
+        )
+        self._hold(self.alpha_2, kind="dispute", reason="Prix contesté")
+        state = self.env["followup.partner.state"]
+        # the customer promises a later date: the resume date follows
+        promise.promise_date = date(2026, 3, 20)
+        self.assertEqual(promise.resume_date, date(2026, 3, 23))
+        self.assertEqual(state._check(self.company), [])
+        self.alpha.invalidate_recordset()
+        self.assertEqual(self.alpha.followup_next_date, date(2026, 3, 23))
+        # its status follows the payments and the dates, not a hand-made write
+        with self.assertRaisesRegex(UserError, "Resume Follow-up Now"):
+            promise.with_user(self.user_invoice).write({"state": "kept"})
+
+    def test_held_invoice_is_not_owed_before_its_resume_date(self):
+        """A disputed invoice does not count against the customer's credits:
+        the credit covers the rest, nothing is due."""
+        self._hold(self.alpha_1, kind="dispute", reason="Livraison incomplète")
+        self._create_invoice(self.alpha, 800.0, "2026-01-15", move_type="out_refund")
+        self.assertEqual(self._status(self.alpha), "ok")
+        wizard = self.env["followup.send"].create({"date": TODAY})
+        self.assertNotIn(self.alpha, wizard.line_ids.partner_id)
+        self.assertEqual(self.env["followup.partner.state"]._check(self.company), [])
+
     def test_resume_now(self):
         dispute = self._hold(self.alpha_1, kind="dispute", reason="Prix contesté")
         self.assertEqual(dispute.resume_date, date(2026, 3, 31))
         self._hold(self.alpha_2, kind="dispute", reason="Prix contesté")
-        self.assertEqual(self._status(self.alpha), "overdue")
+        self.assertEqual(self._status(self.alpha), "ok")
         dispute.with_user(self.user_invoice).action_end()
         self.assertEqual(dispute.state, "ended")
         self.assertEqual(dispute.resume_date, date(2026, 3, 1))
