@@ -24,3 +24,4 @@ from . import followup_penalty
 from . import followup_line_documents
 from . import followup_guard
 from . import followup_hold
+from . import followup_hold_due

@@ -164,7 +164,7 @@ class FollowupBatch(models.AbstractModel):
             best = max(due_levels + reached or [0], key=lambda lid: delays.get(lid, -1))
             entry["level"] = levels.browse(best) if best else levels.browse()
         # promises broken on the listed invoices: the letter recalls them
-        broken = self.env["followup.hold"]._broken_promises(
+        broken = self.env["followup.hold.due"]._broken_promises(
             {item["move_id"] for entry in result.values() for item in entry["items"]},
             date,
         )

@@ -48,7 +48,7 @@ class FollowupDaily(models.AbstractModel):
             self._drop_abandoned_drafts()
             # promises to pay and disputes whose resume date came: kept, broken
             # (the reminders below recall it) or ended
-            self.env["followup.hold"]._close_due(date)
+            self.env["followup.hold.due"]._close_due(date)
         companies = self.env["res.company"].search([("followup_auto_send", "=", True)])
         work = {}
         # per company: {problem code: reason} met by this run, and the codes of
