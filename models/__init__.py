@@ -11,6 +11,7 @@ from . import followup_partner_state
 from . import followup_reminder
 from . import followup_reminder_item
 from . import followup_batch
+from . import followup_render
 from . import followup_batch_send
 from . import followup_daily
 from . import followup_config_problem

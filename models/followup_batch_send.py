@@ -73,7 +73,7 @@ class FollowupBatch(models.AbstractModel):
         """
         skipped = {}
         if channel in ("letter", "email"):
-            failures = self._render_letters(reminders)
+            failures = self.env["followup.render"]._render_letters(reminders)
             skipped.update({rem.partner_id: reason for rem, reason in failures.items()})
             if config_errors is not None:
                 config_errors.update(
@@ -85,7 +85,7 @@ class FollowupBatch(models.AbstractModel):
             reminders -= reminders.browse([rem.id for rem in failures])
         done = reminders.browse()
         if channel == "email":
-            sent, failed = self._send_emails(
+            sent, failed = self.env["followup.render"]._send_emails(
                 reminders, composer=composer, config_errors=config_errors
             )
             skipped.update({rem.partner_id: reason for rem, reason in failed.items()})

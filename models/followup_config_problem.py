@@ -104,7 +104,8 @@ class FollowupConfigProblem(models.Model):
             )
         batch = self.env["followup.batch"]
         email_levels = usable.filtered("send_email")
-        without = email_levels.filtered(lambda line: not batch._mail_template(line))
+        render = self.env["followup.render"]
+        without = email_levels.filtered(lambda line: not render._mail_template(line))
         if without:
             problems["level_template"] = self.env._(
                 "These follow-up levels have no e-mail template for payment "

@@ -302,7 +302,7 @@ class FollowupDaily(models.AbstractModel):
         )
         usable = email_levels.browse()
         if can_email:
-            usable = email_levels.filtered(batch._mail_template)
+            usable = email_levels.filtered(self.env["followup.render"]._mail_template)
             # a message written with SQL is not e-mailed unread
             invalid = self.env["followup.config.problem"]._invalid_messages(usable)
             usable -= usable.browse([level.id for level in invalid])
@@ -350,7 +350,8 @@ class FollowupDaily(models.AbstractModel):
         # a reminder e-mailed: its letter and its template were rendered
         fixed = {"letter"} if sent else set()
         fixed |= {
-            f"template_{batch._mail_template(rem.followup_line_id).id}" for rem in sent
+            f"template_{self.env['followup.render']._mail_template(rem.followup_line_id).id}"
+            for rem in sent
         }
         return errors, fixed
 

@@ -244,7 +244,7 @@ class FollowupLine(models.Model):
         """Turned on without a template: the module's default one, shown so
         that the user sees which e-mail leaves (and may choose another)."""
         for line in self.filtered(lambda ln: ln.send_email and not ln.mail_template_id):
-            line.mail_template_id = self.env["followup.batch"]._mail_template(line)
+            line.mail_template_id = self.env["followup.render"]._mail_template(line)
 
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi

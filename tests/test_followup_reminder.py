@@ -285,8 +285,8 @@ class TestFollowupReminder(FollowupCommon):
         wizard = self._wizard(partners)
         self.env.flush_all()
         self.env.invalidate_all()
-        Batch = type(self.env["followup.batch"])
-        original = Batch._render_letters
+        Render = type(self.env["followup.render"])
+        original = Render._render_letters
         rendering = []
 
         def render(batch, reminders):
@@ -296,7 +296,7 @@ class TestFollowupReminder(FollowupCommon):
             return result
 
         start = self.cr.sql_log_count
-        with patch.object(Batch, "_render_letters", render):
+        with patch.object(Render, "_render_letters", render):
             wizard.action_print()
         wizard.action_confirm()
         self.env.flush_all()

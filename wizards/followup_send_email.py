@@ -107,7 +107,7 @@ class FollowupSend(models.TransientModel):
         self.reminder_ids = reminders
         # the template of the customer whose e-mail the settings show
         template = (
-            self.env["followup.batch"]
+            self.env["followup.render"]
             ._mail_template(self._first_reminder().followup_line_id)
             .with_env(self.env)
         )
@@ -182,10 +182,10 @@ class FollowupSend(models.TransientModel):
         first = self._first_reminder()
         if not first or not self.template_id:
             return "", "", ""
-        batch = self.env["followup.batch"]
+        render = self.env["followup.render"]
         try:
-            rendered = batch._render_emails(
-                batch._mail_template(first.followup_line_id), first, composer=self
+            rendered = render._render_emails(
+                render._mail_template(first.followup_line_id), first, composer=self
             )
         except Exception as error:  # noqa: BLE001 - shown to the user, not raised
             return "", "", str(error)

@@ -104,7 +104,7 @@ class FollowupSendLine(models.TransientModel):
     def _preview_email(self, reminder):
         """The e-mail of ``reminder`` as its level's template renders it, with
         where it goes (or why it cannot leave)."""
-        batch = self.env["followup.batch"]
+        render = self.env["followup.render"]
         values = {
             "email_from": reminder.email_from or "",
             "email_to": reminder.recipient_id.email_formatted or "",
@@ -120,7 +120,7 @@ class FollowupSendLine(models.TransientModel):
                 "company %(company)s has no e-mail address to send from",
                 company=reminder.company_id.name,
             )
-        template = batch._mail_template(reminder.followup_line_id)
+        template = render._mail_template(reminder.followup_line_id)
         if not template:
             values["warning"] = self.env._(
                 "follow-up level %(level)s has no e-mail template",
@@ -128,7 +128,7 @@ class FollowupSendLine(models.TransientModel):
             )
             return values
         try:
-            rendered = batch._render_emails(template, reminder)[reminder.id]
+            rendered = render._render_emails(template, reminder)[reminder.id]
         except Exception as error:  # noqa: BLE001 - shown to the user, not raised
             values["warning"] = str(error)
             return values
