@@ -314,8 +314,12 @@ class FollowupBatch(models.AbstractModel):
         return bool(normalized and single_email_re.match(normalized))
 
     @api.model
-    def _lock(self, partners):
+    def _lock(self, partners, condition=None, limit=None):
         """Lock the given customers for sending; return those that could be locked.
+
+        :param condition: SQL on the alias ``partner``: only the customers that
+            meet it are locked
+        :param limit: lock at most that many, the first by id
 
         ``SKIP LOCKED``: a customer being reminded by another transaction (wizard
         or scheduled action) is skipped, not sent twice. ``FOR NO KEY UPDATE`` and
@@ -333,12 +337,17 @@ class FollowupBatch(models.AbstractModel):
                 """
                 UPDATE res_partner SET write_date = write_date
                  WHERE id IN (
-                    SELECT id FROM res_partner WHERE id = ANY(%s)
-                    ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
+                    SELECT partner.id FROM res_partner partner
+                     WHERE partner.id = ANY(%s) AND %s
+                  ORDER BY partner.id
+                     LIMIT %s
+                       FOR NO KEY UPDATE SKIP LOCKED
                  )
              RETURNING id
                 """,
                 ids,
+                condition or SQL("TRUE"),
+                limit,
             )
         )
         locked = {row[0] for row in self.env.cr.fetchall()}

@@ -152,39 +152,38 @@ class FollowupDaily(models.AbstractModel):
     @api.model
     def _list_due(self, company, date):
         """The customers of ``company`` due on ``date``. Listing refreshes the
-        stored rows whose items entered today: a run started at the same time
-        refreshing the same rows is a serialization failure, listed again with
-        a fresh snapshot."""
-        for attempt in range(1, 6):
-            try:
-                with self.env.cr.savepoint():
-                    return self.env["followup.partner.state"]._due_partner_ids(
-                        company, date
-                    )
-            except psycopg2.errors.SerializationFailure:
-                if attempt == 5 or not self._can_commit():
-                    raise
-                self.env.cr.rollback()
-        return []
+        stored rows whose items entered today, as a run started at the same
+        time may do: see :meth:`_fresh_snapshot_retry`."""
+        return self._fresh_snapshot_retry(
+            lambda: self.env["followup.partner.state"]._due_partner_ids(company, date)
+        )
 
     @api.model
     def _claim_next(self, company, date, candidate_ids, limit):
-        """:meth:`_claim` in a transaction of its own: a customer another run
-        committed between this transaction's snapshot and the lock is a
-        serialization failure, claimed again with a fresh snapshot."""
+        """:meth:`_claim`: a customer another run committed between this
+        transaction's snapshot and the lock is claimed again with a fresh
+        snapshot (:meth:`_fresh_snapshot_retry`)."""
+        return self._fresh_snapshot_retry(
+            lambda: self._claim(company, date, candidate_ids, limit)
+        )
+
+    @api.model
+    def _fresh_snapshot_retry(self, step):
+        """Run ``step()``; when another run's commit makes it a serialization
+        failure, roll back (this run committed its work before) and run it
+        again with a fresh snapshot, up to five times."""
         for attempt in range(1, 6):
             try:
                 with self.env.cr.savepoint():
-                    return self._claim(company, date, candidate_ids, limit)
+                    return step()
             except psycopg2.errors.SerializationFailure:
                 if attempt == 5 or not self._can_commit():
                     raise
                 self.env.cr.rollback()
-        return self.env["res.partner"]
 
     @api.model
     def _claim(self, company, date, candidate_ids, limit):
-        """Lock (see :meth:`_lock`) the first ``limit`` customers of
+        """Lock (``followup.batch._lock``) the first ``limit`` customers of
         ``candidate_ids`` still due on ``date`` that no other transaction holds.
 
         Two runs started at once split the work list this way, each customer
@@ -193,12 +192,8 @@ class FollowupDaily(models.AbstractModel):
         customer the stored state cannot answer for (dates before today, items
         dated since its row was computed) is claimed on its id alone.
         """
-        if not candidate_ids:
-            return self.env["res.partner"]
-        self.env.flush_all()
-        state = self.env["followup.partner.state"]
-        due = SQL("TRUE")
-        if state._is_stored_date(date):
+        due = None
+        if self.env["followup.partner.state"]._is_stored_date(date):
             due = SQL(
                 """EXISTS (
                     SELECT 1 FROM followup_partner_state state
@@ -210,26 +205,8 @@ class FollowupDaily(models.AbstractModel):
                 company=company.id,
                 date=date,
             )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner SET write_date = write_date
-                 WHERE id IN (
-                    SELECT partner.id FROM res_partner partner
-                     WHERE partner.id = ANY(%s) AND %s
-                  ORDER BY partner.id
-                     LIMIT %s
-                       FOR NO KEY UPDATE SKIP LOCKED
-                 )
-             RETURNING id
-                """,
-                list(candidate_ids),
-                due,
-                limit,
-            )
-        )
-        claimed = {row[0] for row in self.env.cr.fetchall()}
-        return self.env["res.partner"].browse(sorted(claimed))
+        partners = self.env["res.partner"].browse(candidate_ids)
+        return self.env["followup.batch"]._lock(partners, due, limit)
 
     @api.model
     def _drop_abandoned_drafts(self):

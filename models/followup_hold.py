@@ -154,28 +154,14 @@ class FollowupHold(models.Model):
     @api.constrains("move_id", "state", "amount")
     def _check_move(self):
         _ = self.env._
-        open_holds = self.filtered(lambda hold: hold.state == "open")
-        counts = dict(
-            self._read_group(
-                [("move_id", "in", open_holds.move_id.ids), ("state", "=", "open")],
-                ["move_id"],
-                ["__count"],
-            )
-        )
-        for hold in open_holds:
+        # one open hold per invoice: said in words at creation (create), kept
+        # by a unique index (init)
+        for hold in self.filtered(lambda hold: hold.state == "open"):
             move = hold.move_id
             if move.move_type != "out_invoice" or move.state != "posted":
                 raise ValidationError(
                     _(
                         "Only a posted customer invoice can be put on hold (%(name)s).",
-                        name=move.display_name,
-                    )
-                )
-            if counts.get(move, 0) > 1:
-                raise ValidationError(
-                    _(
-                        "Invoice %(name)s already has an open promise or dispute: "
-                        "end it before recording another one.",
                         name=move.display_name,
                     )
                 )
@@ -275,10 +261,12 @@ class FollowupHold(models.Model):
         """Resume the follow-up now (a dispute settled, a promise withdrawn)."""
         today = fields.Date.context_today(self)
         holds = self.filtered(lambda hold: hold.state == "open")
-        for hold in holds:
-            hold.with_context(followup_hold_close=True).write(
-                {"state": "ended", "resume_date": min(hold.resume_date, today)}
-            )
+        closing = holds.with_context(followup_hold_close=True)
+        closing.write({"state": "ended"})
+        # resumed today, not on the date planned
+        closing.filtered(lambda hold: hold.resume_date > today).write(
+            {"resume_date": today}
+        )
         holds._post_to_chatter(
             lambda hold, env: env._(
                 "%(hold)s: ended by %(user)s, the follow-up resumes.",
